@@ -1,0 +1,273 @@
+import type { Dirent } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../logging.ts';
+import { readJson, writeJsonAtomic } from './atomic.ts';
+import { isValidName } from './names.ts';
+import { compareNames, type Persona, PersonaSchema } from './personas.ts';
+import { KeyedSerializer } from './serial.ts';
+
+export const SESSION_STATUSES = ['idle', 'active', 'suspended'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+const isoTime = z.iso.datetime({ offset: true });
+
+/**
+ * `metadata.json` (SPEC.md "Sessions on disk"). Loose, so fields added by later features
+ * survive a read-modify-write by code that does not know them yet.
+ */
+export const SessionMetadataSchema = z.looseObject({
+  name: z.string(),
+  persona: z.string(),
+  status: z.enum(SESSION_STATUSES),
+  created_at: isoTime,
+  last_active_at: isoTime,
+  claude_session_id: z.string().min(1).nullable(),
+  /** Set by `/model`; null means the persona's model (or Claude Code's default). */
+  model_override: z.string().min(1).nullable().default(null),
+});
+
+export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
+
+/** What `update` may change: everything but the identity and birth of a session. */
+export interface MetadataPatch {
+  persona?: string;
+  status?: SessionStatus;
+  last_active_at?: string;
+  claude_session_id?: string | null;
+  model_override?: string | null;
+}
+
+export interface Session {
+  /** `DATA_DIR/sessions/<name>`: the session's directory and Claude Code's working directory. */
+  dir: string;
+  metadata: SessionMetadata;
+}
+
+export type CreateResult = { ok: true; session: Session } | { ok: false; error: 'invalid_name' | 'exists' };
+
+export type LoadResult =
+  | { ok: true; session: Session }
+  | { ok: false; error: 'invalid_name' | 'not_found' }
+  | { ok: false; error: 'malformed'; detail: string };
+
+export type SwitchResult =
+  | { ok: true; session: Session; previous: string | undefined }
+  | Exclude<LoadResult, { ok: true }>;
+
+/** `DATA_DIR/state/chats.json`: the active session of each chat. */
+const ChatsSchema = z.record(z.string(), z.string());
+type Chats = z.output<typeof ChatsSchema>;
+
+export type ChatId = number | string;
+
+export interface SessionStoreOptions {
+  dataDir: string;
+  now: () => Date;
+  logger: Logger;
+}
+
+/**
+ * Sessions on disk, and the active session of each chat. Every write is atomic, and writes to
+ * the same file are serialized, so concurrent calls never lose an update or corrupt a file.
+ * Bad data on disk is logged and reported as a value, never thrown.
+ */
+export class SessionStore {
+  readonly sessionsDir: string;
+  private readonly chatsFile: string;
+  private readonly now: () => Date;
+  private readonly logger: Logger;
+  private readonly serializer = new KeyedSerializer();
+
+  constructor(options: SessionStoreOptions) {
+    this.sessionsDir = path.join(options.dataDir, 'sessions');
+    this.chatsFile = path.join(options.dataDir, 'state', 'chats.json');
+    this.now = options.now;
+    this.logger = options.logger;
+  }
+
+  /** The directory of session `name`. Only meaningful for a valid name. */
+  dirOf(name: string): string {
+    return path.join(this.sessionsDir, name);
+  }
+
+  /**
+   * Creates session `name` with a copy of `persona`, status `idle`. Never overwrites: if the
+   * directory exists (even without metadata) the result is `exists`. Throws only on I/O failure.
+   */
+  async create(name: string, persona: Persona): Promise<CreateResult> {
+    if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
+    await mkdir(this.sessionsDir, { recursive: true });
+    const dir = this.dirOf(name);
+    try {
+      // Not recursive: of two concurrent creates, exactly one gets the directory.
+      await mkdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { ok: false, error: 'exists' };
+      throw error;
+    }
+    const time = this.now().toISOString();
+    const metadata: SessionMetadata = {
+      name,
+      persona: persona.name,
+      status: 'idle',
+      created_at: time,
+      last_active_at: time,
+      claude_session_id: null,
+      model_override: null,
+    };
+    try {
+      await writeJsonAtomic(path.join(dir, 'persona.json'), persona);
+      // Metadata last: its presence marks a complete session.
+      await this.serializer.run(this.metadataFile(name), () =>
+        writeJsonAtomic(this.metadataFile(name), metadata),
+      );
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+    this.logger.info({ session: name, persona: persona.name }, 'session created');
+    return { ok: true, session: { dir, metadata } };
+  }
+
+  /** Session `name` with the reason it could not be read, if so. */
+  async load(name: string): Promise<LoadResult> {
+    if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
+    const result = await readJson(this.metadataFile(name), SessionMetadataSchema);
+    if (result.ok) return { ok: true, session: { dir: this.dirOf(name), metadata: result.value } };
+    if (result.error === 'missing') return { ok: false, error: 'not_found' };
+    return { ok: false, error: 'malformed', detail: result.detail };
+  }
+
+  /** Session `name`, or undefined if it does not exist or its metadata is unreadable (logged). */
+  async get(name: string): Promise<Session | undefined> {
+    const result = await this.load(name);
+    if (result.ok) return result.session;
+    if (result.error === 'malformed') this.warnMalformed(name, result.detail);
+    return undefined;
+  }
+
+  /** Every readable session, sorted by name; unreadable ones are skipped with a warning. */
+  async list(): Promise<Session[]> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(this.sessionsDir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const names = entries
+      .filter((entry) => entry.isDirectory() && isValidName(entry.name))
+      .map((e) => e.name);
+    const sessions: Session[] = [];
+    for (const name of names.sort(compareNames)) {
+      const result = await this.load(name);
+      if (result.ok) sessions.push(result.session);
+      else if (result.error === 'malformed') this.warnMalformed(name, result.detail);
+      else this.logger.warn({ session: name }, 'session skipped: its directory has no metadata.json');
+    }
+    return sessions;
+  }
+
+  /** Applies `patch` to the metadata of `name`, atomically; the result must still be valid. */
+  async update(name: string, patch: MetadataPatch): Promise<LoadResult> {
+    if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
+    return this.serializer.run(this.metadataFile(name), async (): Promise<LoadResult> => {
+      const current = await this.load(name);
+      if (!current.ok) return current;
+      const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      const merged = SessionMetadataSchema.parse({
+        ...current.session.metadata,
+        ...changes,
+        name,
+        created_at: current.session.metadata.created_at,
+      });
+      await writeJsonAtomic(this.metadataFile(name), merged);
+      return { ok: true, session: { dir: current.session.dir, metadata: merged } };
+    });
+  }
+
+  /** Records activity now (`last_active_at`). */
+  touch(name: string): Promise<LoadResult> {
+    return this.update(name, { last_active_at: this.now().toISOString() });
+  }
+
+  /** The persona a session was created with (its `persona.json`), or undefined (logged if bad). */
+  async readPersona(name: string): Promise<Persona | undefined> {
+    if (!isValidName(name)) return undefined;
+    const file = path.join(this.dirOf(name), 'persona.json');
+    const result = await readJson(file, PersonaSchema);
+    if (result.ok) return result.value;
+    if (result.error === 'malformed')
+      this.logger.warn({ session: name, problem: result.detail }, 'bad persona.json');
+    return undefined;
+  }
+
+  /** The active session of a chat, if it has one that still exists. */
+  async activeSession(chatId: ChatId): Promise<Session | undefined> {
+    const name = (await this.readChats())[String(chatId)];
+    return name === undefined ? undefined : this.get(name);
+  }
+
+  /** Every chat's active session name, as remembered on disk. */
+  async activeByChat(): Promise<Record<string, string>> {
+    return this.readChats();
+  }
+
+  /**
+   * Makes `name` the chat's active session (status `active`, `last_active_at` now). The chat's
+   * previous session becomes `suspended`, unless it is still the active session of another chat.
+   */
+  async switchTo(chatId: ChatId, name: string): Promise<SwitchResult> {
+    return this.serializer.run(this.chatsFile, async (): Promise<SwitchResult> => {
+      const activated = await this.update(name, {
+        status: 'active',
+        last_active_at: this.now().toISOString(),
+      });
+      if (!activated.ok) return activated;
+      const chats = await this.readChats();
+      const key = String(chatId);
+      const previous = chats[key];
+      chats[key] = name;
+      await mkdir(path.dirname(this.chatsFile), { recursive: true });
+      await writeJsonAtomic(this.chatsFile, chats);
+      if (previous !== undefined && previous !== name && !Object.values(chats).includes(previous)) {
+        const suspended = await this.update(previous, { status: 'suspended' });
+        if (!suspended.ok)
+          this.logger.warn({ session: previous, error: suspended.error }, 'could not suspend');
+      }
+      return { ok: true, session: activated.session, previous };
+    });
+  }
+
+  private metadataFile(name: string): string {
+    return path.join(this.dirOf(name), 'metadata.json');
+  }
+
+  private async readChats(): Promise<Chats> {
+    const result = await readJson(this.chatsFile, ChatsSchema);
+    if (result.ok) return result.value;
+    if (result.error === 'malformed') {
+      this.logger.warn(
+        { file: this.chatsFile, problem: result.detail },
+        'chats.json unreadable; no active sessions',
+      );
+    }
+    return {};
+  }
+
+  private warnMalformed(name: string, detail: string): void {
+    this.logger.warn({ session: name, problem: detail }, 'session skipped: malformed metadata.json');
+  }
+}
+
+/** The friendly reply for `/new <existing>` (SPEC.md). */
+export function sessionExistsMessage(name: string): string {
+  return `Session '${name}' already exists. Use /session ${name} to switch to it.`;
+}
+
+/** The friendly reply for `/session <unknown>` (SPEC.md). */
+export function sessionNotFoundMessage(name: string): string {
+  return `Session '${name}' doesn't exist. Use /new ${name} to create it.`;
+}
