@@ -1,0 +1,33 @@
+import type { ModelReply, ModelTurn, Script } from './types.ts';
+
+/** The default model: `You said: <user text>`; after a tool round trip, it reports the tool's output. */
+export const echoScript: Script = (turn: ModelTurn): ModelReply => {
+  const [result] = turn.toolResults;
+  if (result) return { text: `Tool said: ${result.content}` };
+  return { text: `You said: ${turn.userText}` };
+};
+
+/** A long Markdown answer with headings, code blocks and a table, for rendering and splitting tests. */
+export function longMarkdownAnswer(sections = 6): string {
+  const parts = ['# Report', '', 'Here is what I found, **section by section**.', ''];
+  for (let i = 1; i <= sections; i++) {
+    parts.push(
+      `## Section ${i}`,
+      '',
+      `Paragraph ${i} with \`inline code\`, a [link](https://example.com/${i}) and characters like < > & that need escaping.`,
+      '',
+      '```ts',
+      `export function step${i}(input: number): number {`,
+      `  return input * ${i}; // <${i}>`,
+      '}',
+      '```',
+      '',
+      '| name | value |',
+      '| --- | --- |',
+      `| alpha${i} | ${i * 10} |`,
+      `| beta${i} | ${i * 20} |`,
+      '',
+    );
+  }
+  return parts.join('\n');
+}
