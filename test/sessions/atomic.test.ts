@@ -51,7 +51,9 @@ describe('writeJsonAtomic', () => {
   it('leaves a complete old or new file when the writing process is killed mid-write', async () => {
     const file = path.join(dir, 'big.json');
     const script = fileURLToPath(new URL('./fixtures/write-forever.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Let it complete a few rounds, then kill it wherever it happens to be.
     await new Promise<void>((resolve, reject) => {
@@ -83,7 +85,9 @@ describe('readJson', () => {
     await writeFile(file, '{"x": 1, "y"');
     const halfWritten = await readJson(file, Point);
     expect(halfWritten).toMatchObject({ ok: false, error: 'malformed' });
-    expect(halfWritten.ok === false && halfWritten.error === 'malformed' && halfWritten.detail).toMatch(/JSON/);
+    expect(halfWritten.ok === false && halfWritten.error === 'malformed' && halfWritten.detail).toMatch(
+      /JSON/,
+    );
 
     await writeFile(file, '{"x": 1, "y": "two"}');
     const wrongShape = await readJson(file, Point);

@@ -13,7 +13,10 @@ export interface CapturedLog {
 /** A real pino logger whose lines are kept for assertions. */
 export function captureLogger(): { logger: Logger; lines: CapturedLog[]; warnings: () => CapturedLog[] } {
   const lines: CapturedLog[] = [];
-  const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const logger = pino(
+    { level: 'debug', base: undefined },
+    { write: (line: string) => lines.push(JSON.parse(line)) },
+  );
   return { logger, lines, warnings: () => lines.filter((line) => line.level === 40) };
 }
 
@@ -32,7 +35,10 @@ export async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** A clock the test moves by hand. */
-export function manualClock(start = '2025-03-01T09:00:00.000Z'): { now: () => Date; advance: (ms: number) => void } {
+export function manualClock(start = '2025-03-01T09:00:00.000Z'): {
+  now: () => Date;
+  advance: (ms: number) => void;
+} {
   let current = new Date(start).getTime();
   return { now: () => new Date(current), advance: (ms) => (current += ms) };
 }

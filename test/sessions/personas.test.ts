@@ -21,7 +21,10 @@ afterEach(() => cleanup());
 
 function library() {
   const log = captureLogger();
-  return { library: new PersonaLibrary({ shippedDir: SHIPPED_PERSONAS_DIR, ownerDir, logger: log.logger }), ...log };
+  return {
+    library: new PersonaLibrary({ shippedDir: SHIPPED_PERSONAS_DIR, ownerDir, logger: log.logger }),
+    ...log,
+  };
 }
 
 async function writeOwnerFile(fileName: string, content: unknown): Promise<void> {
@@ -111,12 +114,22 @@ describe('owner personas', () => {
 
     const names = (await lib.list()).map((persona) => persona.name);
     expect(names).toEqual(['brainstorm', 'default', 'planner', 'research']);
-    const shippedDefault = JSON.parse(await readFile(path.join(SHIPPED_PERSONAS_DIR, 'default.json'), 'utf8'));
+    const shippedDefault = JSON.parse(
+      await readFile(path.join(SHIPPED_PERSONAS_DIR, 'default.json'), 'utf8'),
+    );
     expect(await lib.get('default')).toEqual(shippedDefault);
-    for (const name of ['loud', 'typo', 'zero', 'alias', 'other']) expect(await lib.get(name)).toBeUndefined();
+    for (const name of ['loud', 'typo', 'zero', 'alias', 'other'])
+      expect(await lib.get(name)).toBeUndefined();
 
     const warned = warnings().map((line) => String(line.file));
-    for (const file of ['default.json', 'loud.json', 'typo.json', 'zero.json', 'alias.json', 'bad name.json']) {
+    for (const file of [
+      'default.json',
+      'loud.json',
+      'typo.json',
+      'zero.json',
+      'alias.json',
+      'bad name.json',
+    ]) {
       expect(warned.some((path) => path.endsWith(file))).toBe(true);
     }
   });
