@@ -1,0 +1,124 @@
+// The fake Telegram Bot API for end-to-end tests: start it, point grammY's apiRoot at it, play the
+// user with sendText/pressButton, and read what the bot did with nextMessage/waitForMessage.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../../src/logging.ts';
+import { type FaultKind, FaultPlan } from './faults.ts';
+import { type RateLimitConfig, RateLimiter, resolveRateLimits } from './limits.ts';
+import { type MessageMatch, nextMessage, visibleMessages, waitForMessage } from './reader.ts';
+import { createFakeTelegramServer } from './server.ts';
+import { type BotMessage, type CallRecord, type Draft, FakeTelegramState, type Update } from './state.ts';
+import { userPressesButton, userSendsDocument, userSendsPhoto, userSendsText } from './user.ts';
+
+export { checkTelegramHtml } from './check.ts';
+export type { EntityType, HtmlParseResult, MessageEntity } from './html.ts';
+export { parseTelegramHtml } from './html.ts';
+export type { BucketConfig, RateLimitConfig } from './limits.ts';
+export { DEFAULT_RATE_LIMITS } from './limits.ts';
+export type { MessageMatch } from './reader.ts';
+export type { BotMessage, CallRecord, Draft, Update } from './state.ts';
+export type { FaultKind };
+
+export interface FakeTelegramOptions {
+  token?: string;
+  rateLimits?: false | Partial<RateLimitConfig>;
+  botUsername?: string;
+  /** Milliseconds since the epoch; drives message dates and the flood limits. */
+  now?: () => number;
+  /** How long a 'timeout' fault holds a request before destroying its socket (default 30 s). */
+  timeoutFaultMs?: number;
+  port?: number;
+  logger?: Logger;
+  onCall?: (call: CallRecord) => void;
+}
+
+export interface FakeTelegram {
+  readonly apiRoot: string;
+  readonly token: string;
+  readonly botId: number;
+  readonly botUsername: string;
+  sendText(input: { userId: number; chatId?: number; text: string; firstName?: string }): Update;
+  sendPhoto(input: {
+    userId: number;
+    chatId?: number;
+    caption?: string;
+    bytes: Buffer;
+    firstName?: string;
+  }): Update;
+  sendDocument(input: {
+    userId: number;
+    chatId?: number;
+    caption?: string;
+    fileName: string;
+    mimeType?: string;
+    bytes: Buffer;
+    firstName?: string;
+  }): Update;
+  pressButton(input: { userId: number; chatId?: number; messageId: number; data: string }): Update;
+  nextMessage(chatId: number, options?: { timeoutMs?: number }): Promise<BotMessage>;
+  waitForMessage(chatId: number, match: MessageMatch, options?: { timeoutMs?: number }): Promise<BotMessage>;
+  messages(chatId: number): BotMessage[];
+  readonly calls: CallRecord[];
+  callsTo(method: string): CallRecord[];
+  callbackAnswers(): Array<{ callbackQueryId: string; text?: string; showAlert?: boolean }>;
+  drafts(chatId?: number): Draft[];
+  chatActions(chatId?: number): Array<{ chatId: number; action: string; at: number }>;
+  reactions(chatId?: number): Array<{ chatId: number; messageId: number; reaction: unknown }>;
+  commands(): Array<{ command: string; description: string }>;
+  failNext(method: string, count: number, kind: FaultKind, options?: { retryAfter?: number }): void;
+  pendingUpdates(): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+  const token = options.token ?? '123456:TEST-token';
+  const botId = Number(token.split(':')[0]);
+  if (!/^\d+:[\w-]+$/.test(token) || !Number.isSafeInteger(botId)) {
+    throw new Error(`a bot token looks like <digits>:<letters>, got ${JSON.stringify(token)}`);
+  }
+  const now = options.now ?? Date.now;
+  const botUsername = options.botUsername ?? 'bridge_bot';
+  const state = new FakeTelegramState({ id: botId, username: botUsername, firstName: 'Bridge' }, now);
+  const limits = resolveRateLimits(options.rateLimits);
+  const faults = new FaultPlan();
+  const { server, shutdown } = createFakeTelegramServer({
+    token,
+    state,
+    rateLimiter: limits ? new RateLimiter(limits, now) : null,
+    faults,
+    timeoutFaultMs: options.timeoutFaultMs ?? 30_000,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const byChat = <T extends { chatId: number }>(items: T[], chatId?: number): T[] =>
+    items.filter((item) => chatId === undefined || item.chatId === chatId);
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    botId,
+    botUsername,
+    sendText: (input) => userSendsText(state, input),
+    sendPhoto: (input) => userSendsPhoto(state, input),
+    sendDocument: (input) => userSendsDocument(state, input),
+    pressButton: (input) => userPressesButton(state, input),
+    nextMessage: (chatId, readOptions) => nextMessage(state, chatId, readOptions),
+    waitForMessage: (chatId, match, readOptions) => waitForMessage(state, chatId, match, readOptions),
+    messages: (chatId) => visibleMessages(state, chatId),
+    calls: state.calls,
+    callsTo: (method) => state.calls.filter((call) => call.method === method),
+    callbackAnswers: () => [...state.callbackAnswers],
+    drafts: (chatId) => byChat(state.drafts, chatId),
+    chatActions: (chatId) => byChat(state.chatActions, chatId),
+    reactions: (chatId) => byChat(state.reactions, chatId),
+    commands: () => [...state.commands],
+    failNext: (method, count, kind, faultOptions) =>
+      faults.add(method, count, kind, faultOptions?.retryAfter),
+    pendingUpdates: () => state.pendingUpdates(),
+    close: shutdown,
+  };
+}

@@ -1,0 +1,125 @@
+// The test user's side: messages, photos, documents and button presses become queued updates.
+import { findBotCommands } from './entities.ts';
+import { findCallbackButton } from './keyboard.ts';
+import { documentObject, photoSizes } from './objects.ts';
+import type { FakeTelegramState, StoredMessage, Update } from './state.ts';
+
+export interface UserMessageInput {
+  userId: number;
+  chatId?: number;
+  firstName?: string;
+}
+
+function userObject(userId: number, firstName: string): Record<string, unknown> {
+  return { id: userId, is_bot: false, first_name: firstName, language_code: 'en' };
+}
+
+function postUserMessage(
+  state: FakeTelegramState,
+  input: UserMessageInput,
+  content: Record<string, unknown>,
+  fileIds: string[],
+): Update {
+  const chatId = input.chatId ?? input.userId;
+  const firstName = input.firstName ?? `User${input.userId}`;
+  const chat = state.openChat(chatId, input.userId, firstName);
+  const messageId = state.allocateMessageId(chatId);
+  const date = state.unixNow();
+  const telegram = {
+    message_id: messageId,
+    from: userObject(input.userId, firstName),
+    chat: state.chatObject(chat),
+    date,
+    ...content,
+  };
+  const stored: StoredMessage = {
+    messageId,
+    chatId,
+    fromBot: false,
+    userId: input.userId,
+    date,
+    telegram,
+    fileIds,
+    deleted: false,
+  };
+  state.addMessage(stored);
+  return state.enqueue({ message: telegram });
+}
+
+function withCaption(caption: string | undefined): Record<string, unknown> {
+  if (caption === undefined || caption === '') return {};
+  const entities = findBotCommands(caption);
+  return { caption, ...(entities.length > 0 ? { caption_entities: entities } : {}) };
+}
+
+export function userSendsText(state: FakeTelegramState, input: UserMessageInput & { text: string }): Update {
+  const entities = findBotCommands(input.text);
+  return postUserMessage(
+    state,
+    input,
+    { text: input.text, ...(entities.length > 0 ? { entities } : {}) },
+    [],
+  );
+}
+
+export function userSendsPhoto(
+  state: FakeTelegramState,
+  input: UserMessageInput & { caption?: string; bytes: Buffer },
+): Update {
+  // Telegram stores several sizes of every photo; a thumbnail and the original are enough here.
+  const thumbnail = state.storeFile(input.bytes, 'photos', undefined, 'image/jpeg');
+  const original = state.storeFile(input.bytes, 'photos', undefined, 'image/jpeg');
+  const fileIds = [thumbnail.fileId, original.fileId];
+  return postUserMessage(
+    state,
+    input,
+    { photo: photoSizes(state, fileIds), ...withCaption(input.caption) },
+    fileIds,
+  );
+}
+
+export function userSendsDocument(
+  state: FakeTelegramState,
+  input: UserMessageInput & { caption?: string; fileName: string; mimeType?: string; bytes: Buffer },
+): Update {
+  const file = state.storeFile(
+    input.bytes,
+    'documents',
+    input.fileName,
+    input.mimeType ?? 'application/octet-stream',
+  );
+  return postUserMessage(state, input, { document: documentObject(file), ...withCaption(input.caption) }, [
+    file.fileId,
+  ]);
+}
+
+export function userPressesButton(
+  state: FakeTelegramState,
+  input: UserMessageInput & { messageId: number; data: string },
+): Update {
+  const chatId = input.chatId ?? input.userId;
+  const stored = state.liveMessage(chatId, input.messageId);
+  if (!stored?.bot)
+    throw new Error(`chat ${chatId} has no bot message ${input.messageId} to press a button on`);
+  if (!findCallbackButton(stored.bot.replyMarkup, input.data)) {
+    const available = (stored.bot.replyMarkup?.inline_keyboard.flat() ?? [])
+      .map((button) => JSON.stringify(button.callback_data))
+      .join(', ');
+    throw new Error(
+      `message ${input.messageId} in chat ${chatId} has no button with callback_data ${JSON.stringify(input.data)}` +
+        ` (buttons: ${available || 'none'})`,
+    );
+  }
+  const firstName = input.firstName ?? state.chats.get(chatId)?.firstName ?? `User${input.userId}`;
+  const id = state.newCallbackQueryId();
+  state.callbackQueries.set(id, { answered: false });
+  return state.enqueue({
+    callback_query: {
+      id,
+      from: userObject(input.userId, firstName),
+      message: stored.telegram,
+      chat_instance: String(BigInt(chatId) * 7919n + 104729n),
+      data: input.data,
+    },
+  });
+}
