@@ -113,7 +113,7 @@ export function formatLoad(load: readonly number[]): string {
  */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*[\]]/g, (character) => `\\${character}`)
+    .replace(/[\\`*~[\]]/g, (character) => `\\${character}`)
     .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
 }
 
