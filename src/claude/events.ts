@@ -20,7 +20,14 @@ export type ClaudeEvent =
   /** A complete block of answer text from the assistant. */
   | { type: 'text'; text: string }
   /** A tool call; `summary` is a short progress line such as "Reading config.json". */
-  | { type: 'tool'; phase: 'started' | 'completed'; toolUseId: string; name: string; summary: string; isError?: boolean }
+  | {
+      type: 'tool';
+      phase: 'started' | 'completed';
+      toolUseId: string;
+      name: string;
+      summary: string;
+      isError?: boolean;
+    }
   /** The model API failed and Claude Code is retrying. */
   | { type: 'retrying'; attempt: number; maxRetries: number; delayMs: number; reason: string }
   /** A failure the owner should be told about; the session stays usable. */

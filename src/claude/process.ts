@@ -1,0 +1,276 @@
+import {
+  type Options,
+  type PermissionMode,
+  type Query,
+  type SDKUserMessage,
+  type SettingSource,
+  query as sdkQuery,
+} from '@anthropic-ai/claude-agent-sdk';
+import type { Logger } from '../logging.ts';
+import { MessageChannel } from './channel.ts';
+import type { ClaudeEvent, ClaudeEventListener } from './events.ts';
+import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
+import { type ClaudeProcessHandle, spawnClaudeCode } from './spawn.ts';
+import { ClaudeTranslator } from './translate.ts';
+
+/** What the owner sent: text, or content blocks (text and images). */
+export type UserContent = SDKUserMessage['message']['content'];
+
+export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'closed';
+
+export interface ClaudeSessionOptions {
+  /** The session directory: Claude Code's working directory. */
+  cwd: string;
+  /** The FULL environment of the child (the SDK replaces, not merges). */
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Asked for every tool that needs approval; the default refuses with a reason. */
+  askPermission?: AskPermission;
+  /** A Claude session id to continue (from metadata.json's `claude_session_id`). */
+  resume?: string;
+  /** Appended to Claude Code's own system prompt. */
+  personaPrompt?: string;
+  model?: string;
+  maxTurns?: number;
+  permissionMode?: PermissionMode;
+  /** CLAUDE_PATH; default: the binary of the SDK's platform package. */
+  claudePath?: string;
+  /** Which settings files Claude Code reads; default user, project and local, as the CLI does. */
+  settingSources?: SettingSource[];
+  /** Between SIGTERM and SIGKILL on close. */
+  killGraceMs?: number;
+  /** Restarts after unexpected exits without a finished turn in between, before giving up. */
+  maxRestarts?: number;
+  /** The Agent SDK's `query`, replaceable in tests. */
+  query?: typeof sdkQuery;
+}
+
+interface Runner {
+  query: Query;
+  input: MessageChannel<SDKUserMessage>;
+  handle: ClaudeProcessHandle | undefined;
+  ready: boolean;
+  closing: boolean;
+  interrupting: boolean;
+}
+
+/**
+ * One long-lived Claude Code process for one bridge session, in streaming-input mode.
+ * The process is spawned at construction so the cold start is over by the first message.
+ * Messages wait in the session's own queue and go to Claude one at a time, each after the
+ * previous turn's result, so every answer belongs to exactly one message. A process that dies
+ * is replaced by one resuming the same Claude session, and the message it was working on is
+ * sent again.
+ *
+ * @example
+ * const session = createClaudeSession({ cwd, env: process.env, logger });
+ * session.on((event) => { if (event.type === 'completed') console.log(event.answer); });
+ * session.send('What is in this directory?');
+ */
+export class ClaudeSession {
+  private readonly listeners = new Set<ClaudeEventListener>();
+  private readonly queue: UserContent[] = [];
+  private inFlight: UserContent | undefined;
+  private runner: Runner | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private deathsWithoutProgress = 0;
+  private currentSessionId: string | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ClaudeSessionOptions) {
+    this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
+    this.currentSessionId = options.resume;
+    this.launch();
+  }
+
+  get state(): ClaudeSessionState {
+    if (this.closed) return 'closed';
+    if (this.inFlight !== undefined) return 'busy';
+    return this.runner?.ready ? 'idle' : 'starting';
+  }
+
+  /** Messages waiting behind the one being answered. */
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  get pid(): number | undefined {
+    return this.runner?.handle?.pid;
+  }
+
+  /** Claude's session id, once the process reported it (persist it as `claude_session_id`). */
+  get sessionId(): string | undefined {
+    return this.currentSessionId;
+  }
+
+  /** Subscribes to events; returns the unsubscribe function. */
+  on(listener: ClaudeEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a message; it is answered after everything sent before it. Never blocks. */
+  send(content: UserContent): void {
+    if (this.closed) throw new Error('ClaudeSession: send after close');
+    this.queue.push(content);
+    if (!this.runner) this.launch();
+    this.pump();
+  }
+
+  /** Stops the current turn; queued messages carry on afterwards. */
+  async interrupt(): Promise<void> {
+    const runner = this.runner;
+    if (!runner || this.inFlight === undefined) return;
+    runner.interrupting = true;
+    await runner.query.interrupt();
+  }
+
+  /** Ends the process and every process it started; resolves when they are all gone. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    this.inFlight = undefined;
+    const runner = this.runner;
+    this.runner = undefined;
+    if (!runner) return;
+    runner.closing = true;
+    runner.input.end();
+    runner.query.close();
+    await runner.handle?.terminate(this.options.killGraceMs);
+    this.listeners.clear();
+  }
+
+  private launch(): void {
+    const input = new MessageChannel<SDKUserMessage>();
+    const translator = new ClaudeTranslator();
+    const runner: Runner = {
+      query: undefined as unknown as Query,
+      input,
+      handle: undefined,
+      ready: false,
+      closing: false,
+      interrupting: false,
+    };
+    this.runner = runner;
+    runner.query = (this.options.query ?? sdkQuery)({ prompt: input, options: this.sdkOptions(runner) });
+    runner.query.initializationResult().then(
+      () => {
+        runner.ready = true;
+      },
+      (error: unknown) => this.log.debug({ err: error }, 'claude initialization did not finish'),
+    );
+    void this.consume(runner, translator);
+  }
+
+  private sdkOptions(runner: Runner): Options {
+    const { options } = this;
+    return {
+      cwd: options.cwd,
+      env: options.env,
+      ...(this.currentSessionId ? { resume: this.currentSessionId } : {}),
+      systemPrompt: { type: 'preset', preset: 'claude_code', append: options.personaPrompt ?? '' },
+      ...(options.model ? { model: options.model } : {}),
+      ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+      ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
+      ...(options.claudePath ? { pathToClaudeCodeExecutable: options.claudePath } : {}),
+      settingSources: options.settingSources ?? ['user', 'project', 'local'],
+      canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, this.log),
+      stderr: (data) => this.log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
+      spawnClaudeCodeProcess: (spawnOptions) => {
+        runner.handle = spawnClaudeCode(spawnOptions, { logger: this.log });
+        return runner.handle.child;
+      },
+    };
+  }
+
+  /** Feeds the next queued message once the previous turn has its result. */
+  private pump(): void {
+    const runner = this.runner;
+    if (!runner || runner.closing || this.inFlight !== undefined) return;
+    const next = this.queue.shift();
+    if (next === undefined) return;
+    this.inFlight = next;
+    runner.input.push({ type: 'user', message: { role: 'user', content: next }, parent_tool_use_id: null });
+  }
+
+  private async consume(runner: Runner, translator: ClaudeTranslator): Promise<void> {
+    let failure: unknown;
+    try {
+      for await (const message of runner.query) {
+        if (runner.closing) break;
+        for (const event of translator.translate(message)) this.handle(runner, event);
+      }
+    } catch (error) {
+      failure = error;
+    }
+    if (runner.closing || this.closed) return;
+    await this.replaceDeadProcess(runner, failure);
+  }
+
+  private handle(runner: Runner, event: ClaudeEvent): void {
+    if (event.type === 'started') {
+      if (event.sessionId === this.currentSessionId) return;
+      this.currentSessionId = event.sessionId;
+    }
+    // An interrupted turn ends in an error result: that is what the owner asked for, not a failure.
+    if (runner.interrupting && event.type === 'error' && event.kind === 'unknown') return;
+    if (event.type === 'completed') {
+      this.currentSessionId = event.sessionId;
+      this.inFlight = undefined;
+      this.deathsWithoutProgress = 0;
+      runner.interrupting = false;
+    }
+    this.emit(event);
+    if (event.type === 'completed') this.pump();
+  }
+
+  private async replaceDeadProcess(runner: Runner, failure: unknown): Promise<void> {
+    const exit = runner.handle ? await runner.handle.exited : undefined;
+    // Tools it started may still run; they belong to the dead process.
+    void runner.handle?.terminate(this.options.killGraceMs);
+    if (this.runner === runner) this.runner = undefined;
+    this.log.warn({ err: failure, exit }, 'claude process died');
+    const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;
+    const lost = this.inFlight;
+    this.inFlight = undefined;
+    this.deathsWithoutProgress += 1;
+    if (this.deathsWithoutProgress > (this.options.maxRestarts ?? 2)) {
+      this.emit({
+        type: 'error',
+        kind: 'process_died',
+        message: `Claude Code keeps stopping (${how}). ${lost === undefined ? '' : 'Your last message was not answered. '}It will be started again with your next message.`,
+      });
+      this.deathsWithoutProgress = 0;
+      return;
+    }
+    if (lost !== undefined) this.queue.unshift(lost);
+    this.emit({
+      type: 'error',
+      kind: 'process_died',
+      message: `Claude Code stopped unexpectedly (${how}). Restarting it with the conversation so far${lost === undefined ? '' : '; your message will be answered'}.`,
+    });
+    this.launch();
+    this.pump();
+  }
+
+  private emit(event: ClaudeEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.error({ err: error, event: event.type }, 'claude event listener failed');
+      }
+    }
+  }
+}
+
+/** The factory the composition root injects. */
+export type ClaudeSessionFactory = (options: ClaudeSessionOptions) => ClaudeSession;
+
+export const createClaudeSession: ClaudeSessionFactory = (options) => new ClaudeSession(options);

@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
+import type { Logger } from '../logging.ts';
+import { findProcessesWithEnv, processState } from './proc-scan.ts';
+
+/** Set on every Claude Code process (and so inherited by all its tools) to find them again. */
+export const PROCESS_MARKER_ENV = 'CLAUDE_BRIDGE_PROCESS_MARKER';
+
+export interface ClaudeProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A spawned `claude` the bridge holds on to: the SDK gets `child`, the bridge keeps the rest. */
+export interface ClaudeProcessHandle {
+  readonly child: SpawnedProcess;
+  readonly pid: number | undefined;
+  /** The marker value in the environment of this process and all its descendants. */
+  readonly marker: string;
+  readonly exited: Promise<ClaudeProcessExit>;
+  readonly hasExited: boolean;
+  /**
+   * SIGTERM to the process group and to every descendant, SIGKILL to what is left after
+   * `graceMs`; resolves once `claude` has exited and been reaped and no descendant is alive.
+   */
+  terminate(graceMs?: number): Promise<void>;
+}
+
+export interface SpawnClaudeDeps {
+  logger: Logger;
+  spawn?: typeof nodeSpawn;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // ESRCH: already gone.
+  }
+}
+
+export function spawnClaudeCode(options: SpawnOptions, deps: SpawnClaudeDeps): ClaudeProcessHandle {
+  const marker = randomUUID();
+  const child: ChildProcess = (deps.spawn ?? nodeSpawn)(options.command, options.args, {
+    cwd: options.cwd,
+    env: { ...options.env, [PROCESS_MARKER_ENV]: marker },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Own process group, so the whole group can be signalled without touching the bridge.
+    detached: true,
+  });
+  const log = deps.logger.child({ claudePid: child.pid });
+
+  let hasExited = false;
+  const exited = new Promise<ClaudeProcessExit>((resolve) => {
+    // 'close' rather than 'exit': the child is reaped and its pipes are drained.
+    child.once('close', (code, signal) => {
+      hasExited = true;
+      log.info({ code, signal }, 'claude process exited');
+      resolve({ code, signal });
+    });
+    child.once('error', (error) => {
+      if (child.pid === undefined) {
+        hasExited = true;
+        log.error({ err: error }, 'claude process failed to start');
+        resolve({ code: null, signal: null });
+      }
+    });
+  });
+  // A write after the child died must not crash the bridge.
+  child.stdin?.on('error', (error) => log.debug({ err: error }, 'claude stdin closed'));
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => log.debug({ stderr: chunk.trimEnd() }, 'claude stderr'));
+
+  const survivors = (): number[] => findProcessesWithEnv(PROCESS_MARKER_ENV, marker);
+  const signalAll = (signal: NodeJS.Signals): void => {
+    if (child.pid !== undefined && !hasExited) signalQuietly(-child.pid, signal);
+    for (const pid of survivors()) signalQuietly(pid, signal);
+  };
+  const settled = async (ms: number): Promise<boolean> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      if (hasExited && survivors().length === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(25);
+    }
+  };
+
+  let terminating: Promise<void> | undefined;
+  const terminate = (graceMs = 3000): Promise<void> => {
+    terminating ??= (async () => {
+      if (child.pid === undefined) return;
+      signalAll('SIGTERM');
+      if (await settled(graceMs)) return;
+      log.warn({ remaining: survivors() }, 'claude did not stop on SIGTERM; sending SIGKILL');
+      signalAll('SIGKILL');
+      if (!(await settled(5000))) log.error({ remaining: survivors() }, 'processes survived SIGKILL');
+    })();
+    return terminating;
+  };
+
+  // The SDK aborts this only after its own graceful stdin-close window.
+  options.signal.addEventListener('abort', () => void terminate(), { once: true });
+
+  return {
+    // With stdio 'pipe', stdin and stdout are never null: the ChildProcess is a SpawnedProcess.
+    child: child as SpawnedProcess & ChildProcess,
+    get pid() {
+      return child.pid;
+    },
+    marker,
+    exited,
+    get hasExited() {
+      return hasExited;
+    },
+    terminate,
+  };
+}
+
+/** True when nothing is left of `pid`: not running and not a zombie waiting to be reaped. */
+export function isGone(pid: number): boolean {
+  return processState(pid) === undefined;
+}

@@ -1,0 +1,186 @@
+import type { SDKAssistantMessageError, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { ClaudeErrorKind, ClaudeEvent } from './events.ts';
+import { summarizeTool } from './summary.ts';
+
+export const NOT_LOGGED_IN_MESSAGE =
+  'Claude Code is not logged in on the host. Run `claude login` there, or set ANTHROPIC_API_KEY for the bot.';
+
+const errorKinds: Partial<Record<SDKAssistantMessageError, ClaudeErrorKind>> = {
+  authentication_failed: 'authentication_failed',
+  oauth_org_not_allowed: 'authentication_failed',
+  cloud_credential_error: 'authentication_failed',
+  rate_limit: 'rate_limited',
+  overloaded: 'overloaded',
+  server_error: 'server_error',
+};
+
+const errorMessages: Partial<Record<ClaudeErrorKind, string>> = {
+  authentication_failed: NOT_LOGGED_IN_MESSAGE,
+  rate_limited: 'The model API is rate-limiting requests (429). Try again in a minute.',
+  overloaded: 'The model API is overloaded (529). Try again in a little while.',
+  server_error: 'The model API had a server error. Try again in a little while.',
+};
+
+function describeStatus(status: number | null, error: string): string {
+  if (status === null) return `connection error (${error})`;
+  const names: Record<number, string> = { 401: 'unauthorized', 429: 'rate limited', 529: 'overloaded' };
+  return `HTTP ${status} (${names[status] ?? error})`;
+}
+
+type Block = { type: string; [key: string]: unknown };
+
+function blocksOf(content: unknown): Block[] {
+  return Array.isArray(content) ? (content as Block[]) : [];
+}
+
+function textOfBlocks(content: unknown): string {
+  return blocksOf(content)
+    .filter((block) => block.type === 'text' && typeof block.text === 'string')
+    .map((block) => block.text as string)
+    .join('\n');
+}
+
+/**
+ * SDK messages → the bridge's events. One translator per Claude Code process: it remembers which
+ * tool each tool_use id was (a tool_result names only the id) and whether the current turn already
+ * reported its error, so the owner is told once.
+ */
+export class ClaudeTranslator {
+  private readonly tools = new Map<string, { name: string; summary: string }>();
+  private turnErrorReported = false;
+
+  translate(message: SDKMessage): ClaudeEvent[] {
+    switch (message.type) {
+      case 'system':
+        if (message.subtype === 'init')
+          return [{ type: 'started', sessionId: message.session_id, model: message.model }];
+        if (message.subtype === 'api_retry') {
+          return [
+            {
+              type: 'retrying',
+              attempt: message.attempt,
+              maxRetries: message.max_retries,
+              delayMs: message.retry_delay_ms,
+              reason: describeStatus(message.error_status, message.error),
+            },
+          ];
+        }
+        return [];
+      case 'assistant':
+        // Subagent chatter stays off the phone; its tool runs as the parent's Task tool.
+        if (message.parent_tool_use_id !== null) return [];
+        if (message.error) return this.assistantError(message.error, textOfBlocks(message.message.content));
+        return this.assistantContent(message.message.content);
+      case 'user':
+        if (message.parent_tool_use_id !== null) return [];
+        return this.toolResults(message.message.content);
+      case 'result':
+        return this.result(message);
+      default:
+        return [];
+    }
+  }
+
+  private assistantError(error: SDKAssistantMessageError, text: string): ClaudeEvent[] {
+    this.turnErrorReported = true;
+    const kind = errorKinds[error] ?? 'unknown';
+    const message = errorMessages[kind] ?? (text || `Claude Code reported an error: ${error}`);
+    return [{ type: 'error', kind, message }];
+  }
+
+  private assistantContent(content: unknown): ClaudeEvent[] {
+    const events: ClaudeEvent[] = [];
+    for (const block of blocksOf(content)) {
+      if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() !== '') {
+        events.push({ type: 'text', text: block.text });
+      } else if (
+        block.type === 'tool_use' &&
+        typeof block.id === 'string' &&
+        typeof block.name === 'string'
+      ) {
+        const input = (typeof block.input === 'object' && block.input !== null ? block.input : {}) as Record<
+          string,
+          unknown
+        >;
+        const summary = summarizeTool(block.name, input);
+        this.tools.set(block.id, { name: block.name, summary });
+        events.push({ type: 'tool', phase: 'started', toolUseId: block.id, name: block.name, summary });
+      }
+    }
+    return events;
+  }
+
+  private toolResults(content: unknown): ClaudeEvent[] {
+    return blocksOf(content)
+      .filter((block) => block.type === 'tool_result' && typeof block.tool_use_id === 'string')
+      .map((block) => {
+        const toolUseId = block.tool_use_id as string;
+        const tool = this.tools.get(toolUseId) ?? { name: 'tool', summary: 'Using a tool' };
+        this.tools.delete(toolUseId);
+        return {
+          type: 'tool',
+          phase: 'completed',
+          toolUseId,
+          name: tool.name,
+          summary: tool.summary,
+          isError: block.is_error === true,
+        };
+      });
+  }
+
+  private result(message: Extract<SDKMessage, { type: 'result' }>): ClaudeEvent[] {
+    const events: ClaudeEvent[] = [];
+    const alreadyReported = this.turnErrorReported;
+    this.turnErrorReported = false;
+    let answer = '';
+    if (message.subtype === 'success') {
+      answer = message.is_error && alreadyReported ? '' : message.result;
+      if (message.is_error && !alreadyReported) {
+        events.push({
+          type: 'error',
+          kind: 'unknown',
+          message: message.result || 'The turn ended with an error.',
+        });
+      }
+    } else if (!alreadyReported) {
+      events.push(this.resultError(message.subtype, message.num_turns, message.errors));
+    }
+    events.push({
+      type: 'completed',
+      sessionId: message.session_id,
+      answer,
+      isError: message.is_error || message.subtype !== 'success',
+      durationMs: message.duration_ms,
+      numTurns: message.num_turns,
+      totalCostUsd: message.total_cost_usd,
+      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+    });
+    return events;
+  }
+
+  private resultError(subtype: string, numTurns: number, errors: string[]): ClaudeEvent {
+    switch (subtype) {
+      case 'error_max_turns':
+        return {
+          type: 'error',
+          kind: 'max_turns',
+          message: `Stopped after ${numTurns} turns (the session's limit).`,
+        };
+      case 'error_max_budget_usd':
+        return {
+          type: 'error',
+          kind: 'unknown',
+          message: 'Stopped: the spending limit for this session was reached.',
+        };
+      default:
+        return {
+          type: 'error',
+          kind: 'unknown',
+          message:
+            errors.length > 0
+              ? `Claude Code failed: ${errors.join('; ')}`
+              : 'Claude Code stopped with an error.',
+        };
+    }
+  }
+}
