@@ -34,6 +34,7 @@ type Item = Node | Delimiter;
 const ESCAPABLE = /[!-/:-@[-`{-~]/;
 const WHITESPACE = /\s/u;
 const PUNCTUATION = /[\p{P}\p{S}]/u;
+const ALPHANUMERIC = /[\p{L}\p{N}]/u;
 const LINK_SCHEMES = /^(?:https?:\/\/[^\s/]+\.[^\s/]+|https?:\/\/localhost|tg:\/\/)/i;
 const BARE_URL = /^https?:\/\/[^\s<>]+/i;
 
@@ -149,7 +150,8 @@ function parseNodes(text: string): Node[] {
       const before = i === 0 ? ' ' : (text[i - 1] as string);
       const after = end >= text.length ? ' ' : (text[end] as string);
       const { canOpen, canClose } = flanking(char, before, after);
-      if (char === '~' && count !== 2) {
+      // Claude writes bold as `**`; a double underscore is nearly always a Python dunder like __init__.
+      if ((char === '~' && count !== 2) || (char === '_' && count > 1)) {
         buffer += text.slice(i, end);
       } else {
         flushText();
@@ -182,6 +184,8 @@ function flanking(char: string, before: string, after: string): { canOpen: boole
   const afterPunct = PUNCTUATION.test(after);
   const left = !afterSpace && (!afterPunct || beforeSpace || beforePunct);
   const right = !beforeSpace && (!beforePunct || afterSpace || afterPunct);
+  // Inside a word (`snake_case`, `3*4*5`) neither `_` nor `*` is emphasis.
+  if (ALPHANUMERIC.test(before) && ALPHANUMERIC.test(after)) return { canOpen: false, canClose: false };
   if (char === '_') {
     return { canOpen: left && (!right || beforePunct), canClose: right && (!left || afterPunct) };
   }
@@ -259,6 +263,11 @@ function resolveEmphasis(items: Item[]): Node[] {
     let opener = closer - 1;
     for (; opener >= 0; opener--) {
       const candidate = items[opener];
+      // Emphasis does not span lines: a stray `*` on one line must not pair with one on another.
+      if (candidate?.kind === 'text' && candidate.text.includes('\n')) {
+        opener = -1;
+        break;
+      }
       if (
         candidate?.kind === 'delim' &&
         candidate.char === close.char &&

@@ -51,7 +51,8 @@ function layoutList(items: readonly ListItem[], level: number): Run[] {
     runs.push({ text: `${INDENT.repeat(level)}${marker} `, style: {} });
     const continuation = INDENT.repeat(level + 1);
     item.blocks.forEach((block, blockIndex) => {
-      if (block.type === 'list') {
+      // Nested lists indent themselves, and code blocks are shown as blocks of their own by Telegram.
+      if (block.type === 'list' || block.type === 'code' || block.type === 'table') {
         runs.push({ text: '\n', style: {} }, ...layoutBlock(block, level + 1));
         return;
       }

@@ -1,0 +1,40 @@
+import { expect } from 'vitest';
+import type { RenderedChunk } from '../../../src/telegram/render/index.ts';
+import { parseTelegramHtml } from '../../fakes/telegram/html.ts';
+
+export interface ParsedChunk {
+  text: string;
+  entities: Array<{ type: string; offset: number; length: number; url?: string; language?: string }>;
+}
+
+/** Parses one chunk the way Telegram would, failing the test with Telegram's own error when it can't. */
+export function parseChunk(chunk: RenderedChunk): ParsedChunk {
+  const parsed = parseTelegramHtml(chunk.html);
+  if (!parsed.ok) throw new Error(`Telegram would reject ${JSON.stringify(chunk.html)}: ${parsed.error}`);
+  return parsed;
+}
+
+/** Every chunk parses, shows exactly its plain fallback text, fits the limit and is not blank. */
+export function expectSendable(chunks: RenderedChunk[], maxLength = 4096): ParsedChunk[] {
+  expect(chunks.length).toBeGreaterThan(0);
+  return chunks.map((chunk) => {
+    const parsed = parseChunk(chunk);
+    expect(parsed.text).toBe(chunk.plain);
+    expect(parsed.text.length).toBeLessThanOrEqual(maxLength);
+    expect(parsed.text.trim()).not.toBe('');
+    expect(parsed.text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    return parsed;
+  });
+}
+
+/** The entities of a given type, each as the text it covers. */
+export function covered(parsed: ParsedChunk, type: string): string[] {
+  return parsed.entities
+    .filter((entity) => entity.type === type)
+    .map((entity) => parsed.text.slice(entity.offset, entity.offset + entity.length));
+}
+
+/** Visible characters only: what a reader sees once whitespace is ignored. */
+export function visible(text: string): string {
+  return text.replace(/\s+/g, '');
+}
