@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const inlineButton = z.looseObject({
-  text: z.unknown(),
+  text: z.unknown().optional(),
   callback_data: z.unknown().optional(),
   url: z.unknown().optional(),
 });

@@ -90,7 +90,6 @@ export function storeBotMessage(
 }
 
 const sendMessageParams = z.looseObject({
-  chat_id: z.unknown(),
   text: stringParam.optional(),
   reply_markup: z.unknown().optional(),
   ...formattedFields,
@@ -118,11 +117,7 @@ export function sendMessage(ctx: MethodContext): unknown {
   );
 }
 
-const editTarget = z.looseObject({
-  chat_id: z.unknown(),
-  message_id: intParam,
-  inline_message_id: z.unknown(),
-});
+const editTarget = z.looseObject({ message_id: intParam });
 
 function messageToEdit(ctx: MethodContext): { chat: ChatInfo; stored: StoredMessage; bot: BotMessage } {
   if (ctx.params.inline_message_id !== undefined) throw badRequest('message to edit not found');

@@ -1,0 +1,60 @@
+// Plain-fetch Bot API calls for the fake's own tests: no client library between the test and the wire.
+import { z } from 'zod';
+
+export const apiReply = z.object({
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error_code: z.number().optional(),
+  description: z.string().optional(),
+  parameters: z.object({ retry_after: z.number() }).partial().optional(),
+});
+export type ApiReply = z.infer<typeof apiReply> & { status: number };
+
+export type Encoding = 'json' | 'form' | 'query';
+
+export async function callApi(
+  target: { apiRoot: string; token: string },
+  method: string,
+  params: Record<string, unknown> = {},
+  encoding: Encoding = 'json',
+): Promise<ApiReply> {
+  const url = new URL(`${target.apiRoot}/bot${target.token}/${method}`);
+  const asStrings = Object.entries(params).map(
+    ([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)] as [string, string],
+  );
+  let response: Response;
+  if (encoding === 'query') {
+    for (const [key, value] of asStrings) url.searchParams.set(key, value);
+    response = await fetch(url);
+  } else if (encoding === 'form') {
+    response = await fetch(url, { method: 'POST', body: new URLSearchParams(asStrings) });
+  } else {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+  }
+  return { ...apiReply.parse(await response.json()), status: response.status };
+}
+
+export async function upload(
+  target: { apiRoot: string; token: string },
+  method: 'sendDocument' | 'sendPhoto',
+  fields: Record<string, string>,
+  file: { field: string; name: string; bytes: Buffer },
+): Promise<ApiReply> {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  form.set(file.field, new Blob([file.bytes]), file.name);
+  const response = await fetch(`${target.apiRoot}/bot${target.token}/${method}`, {
+    method: 'POST',
+    body: form,
+  });
+  return { ...apiReply.parse(await response.json()), status: response.status };
+}
+
+/** The Bad Request reply every rejection test expects. */
+export function badRequest(description: string) {
+  return { ok: false, status: 400, error_code: 400, description: `Bad Request: ${description}` };
+}
