@@ -15,7 +15,8 @@ const httpUrl = z
   .string()
   .trim()
   .transform((value) => (value === '' ? undefined : value.replace(/\/+$/, '')))
-  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+  .optional();
 
 /** A SHA-256 certificate fingerprint, as Proxmox shows it (`AB:CD:…`) or as plain hex. */
 const fingerprint = z
@@ -58,7 +59,10 @@ const pingHosts = z
       const match = /^([^=\s]+)=([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(entry.trim());
       const port = match?.[3] === undefined ? undefined : Number(match[3]);
       if (!match?.[1] || !match[2] || (port !== undefined && (port < 1 || port > 65535))) {
-        ctx.addIssue({ code: 'custom', message: `has a malformed entry '${entry.trim()}' (want name=host[:port])` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `has a malformed entry '${entry.trim()}' (want name=host[:port])`,
+        });
         return z.NEVER;
       }
       targets.push({ name: match[1], host: match[2].replace(/^\[|\]$/g, ''), ...(port ? { port } : {}) });
@@ -137,7 +141,11 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   const problems: string[] = [];
   const home = env.HOME ?? os.homedir();
 
-  function group<T>(label: string, values: Record<string, string | undefined>, build: () => T): T | undefined {
+  function group<T>(
+    label: string,
+    values: Record<string, string | undefined>,
+    build: () => T,
+  ): T | undefined {
     const missing = Object.entries(values).filter(([, value]) => value === undefined);
     if (missing.length === Object.keys(values).length) return undefined;
     if (missing.length > 0) {

@@ -100,12 +100,15 @@ export class SessionManager {
     if (!session) return { ok: false, message: NO_ACTIVE_SESSION };
     const name = session.metadata.name;
     const live = this.live.get(name) ?? (await this.start(chatId, session));
-    if (!live) return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
+    if (!live)
+      return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
     live.chatId = chatId;
     live.process.send(text);
     void this.deps.store
       .update(name, { last_active_at: this.deps.now().toISOString() })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
+      );
     return { ok: true, session: name, queued: live.process.queueLength };
   }
 
@@ -176,6 +179,8 @@ export class SessionManager {
         if (session && sessionId && session.metadata.claude_session_id !== sessionId)
           return this.deps.store.update(name, { claude_session_id: sessionId });
       })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, session: name }, 'could not record session id'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, session: name }, 'could not record session id'),
+      );
   }
 }

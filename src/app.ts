@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { run } from '@grammyjs/runner';
+import { denyToolsNeedingApproval } from './claude/permissions.ts';
+import { createClaudeSession } from './claude/process.ts';
+import { type Settings, secretsOf } from './config/settings.ts';
+import { createHomelab } from './homelab/index.ts';
+import { createLogger } from './logging.ts';
+import { SessionManager } from './sessions/manager.ts';
+import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
+import { SessionStore } from './sessions/store.ts';
+import { createBot, registerCommandMenu } from './telegram/bot.ts';
+import { homelabCommands } from './telegram/commands/homelab.ts';
+import { sessionCommands } from './telegram/commands/sessions.ts';
+import { createDelivery } from './telegram/delivery.ts';
+import { SessionOutput } from './telegram/session-output.ts';
+
+/** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
+const SHUTDOWN_DEADLINE_MS = 4_500;
+
+/** The composition root: settings → store → sessions → bot → run; signals. */
+export async function startApp(settings: Settings): Promise<void> {
+  const logger = createLogger(secretsOf(settings));
+  const now = () => new Date();
+
+  const store = new SessionStore({ dataDir: settings.dataDir, now, logger });
+  const personas = new PersonaLibrary({
+    shippedDir: SHIPPED_PERSONAS_DIR,
+    ownerDir: path.join(settings.dataDir, 'personas'),
+    logger,
+  });
+
+  // Session output needs the bot's api, and the bot needs the manager: the sink is set once the bot exists.
+  let output: SessionOutput | undefined;
+  const manager = new SessionManager({
+    store,
+    personas,
+    now,
+    logger,
+    onEvent: (chatId, session, event) => output?.handle(Number(chatId), session, event),
+    startProcess: ({ session, persona }) =>
+      createClaudeSession({
+        cwd: session.dir,
+        resume: session.metadata.claude_session_id ?? undefined,
+        personaPrompt: persona.system_prompt,
+        model: session.metadata.model_override ?? persona.settings.model,
+        maxTurns: persona.settings.max_turns,
+        permissionMode: persona.settings.permission_mode,
+        env: settings.passthroughEnv,
+        claudePath: settings.claudePath,
+        askPermission: denyToolsNeedingApproval,
+        logger: logger.child({ session: session.metadata.name }),
+      }),
+  });
+
+  const homelab = createHomelab({ settings, logger });
+  const bot = createBot({
+    token: settings.botToken,
+    apiRoot: settings.telegramApiRoot,
+    allowedUserIds: settings.allowedUserIds,
+    logger,
+    features: (api) => {
+      const delivery = createDelivery(api, logger);
+      const sessionOutput = new SessionOutput({
+        delivery,
+        activeSessionOf: async (chatId) => (await store.activeSession(chatId))?.metadata.name,
+        logger,
+      });
+      output = sessionOutput;
+      return [
+        sessionCommands({ manager, personas, output: sessionOutput }),
+        homelabCommands({ homelab, delivery, logger }),
+      ];
+    },
+  });
+
+  const runner = run(bot);
+  logger.info({ apiRoot: settings.telegramApiRoot, dataDir: settings.dataDir }, 'bot started');
+  registerCommandMenu(bot).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not register the command menu'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    await Promise.allSettled([runner.isRunning() ? runner.stop() : Promise.resolve(), manager.closeAll()]);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,44 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { type Api, Bot, type Composer, type Context } from 'grammy';
+import type { Logger } from '../logging.ts';
+import { allowlist } from './auth.ts';
+import { COMMANDS, helpCommand } from './commands/help.ts';
+
+export interface BotOptions {
+  token: string;
+  apiRoot: string;
+  allowedUserIds: readonly number[];
+  logger: Logger;
+  /**
+   * Feature middleware (commands, sessions, homelab), installed after the allowlist in this order.
+   * Given the bot's api (auto-retry installed) so features can send outside an update.
+   */
+  features: (api: Api) => Composer<Context>[];
+}
+
+/**
+ * The grammY bot: allowlist first for every update, then per-chat ordering for messages (button
+ * presses are not ordered behind them, so a waiting handler can never deadlock a button), then features.
+ */
+export function createBot(options: BotOptions): Bot {
+  const { logger } = options;
+  const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+
+  bot.use(allowlist(options.allowedUserIds, logger));
+  bot.use(sequentialize((ctx: Context) => (ctx.callbackQuery ? undefined : ctx.chat?.id.toString())));
+  bot.use(helpCommand());
+  for (const feature of options.features(bot.api)) bot.use(feature);
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'That button has expired.' }));
+  bot.on('message', (ctx) => ctx.reply('I only understand text and commands for now. /help lists them.'));
+
+  bot.catch((error) => {
+    logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
+  });
+  return bot;
+}
+
+export async function registerCommandMenu(bot: Bot): Promise<void> {
+  await bot.api.setMyCommands(COMMANDS.map(({ command, description }) => ({ command, description })));
+}

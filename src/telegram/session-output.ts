@@ -1,0 +1,114 @@
+import type { ClaudeEvent } from '../claude/events.ts';
+import type { Logger } from '../logging.ts';
+import type { Delivery } from './delivery.ts';
+
+/** How many recent progress lines the status message shows. */
+const PROGRESS_LINES = 4;
+
+interface TurnState {
+  pending: number;
+  typing?: { stop(): void };
+  status?: ReturnType<Delivery['statusLine']>;
+  progress: string[];
+  texts: string[];
+  failed: boolean;
+}
+
+/**
+ * Turns a session's Claude events into what the chat sees: typing while Claude works, one
+ * status message with short progress lines, then the answer of each turn. Output of a session
+ * that is not the chat's active one is labelled with its name.
+ */
+export class SessionOutput {
+  private readonly turns = new Map<string, TurnState>();
+
+  constructor(
+    private readonly deps: {
+      delivery: Delivery;
+      activeSessionOf: (chatId: number) => Promise<string | undefined>;
+      logger: Logger;
+    },
+  ) {}
+
+  /** A message was queued for `session`: show typing until its answer is out. */
+  queued(chatId: number, session: string): void {
+    const turn = this.turnOf(session);
+    turn.pending += 1;
+    turn.typing ??= this.deps.delivery.startTyping(chatId);
+  }
+
+  handle(chatId: number, session: string, event: ClaudeEvent): void {
+    void this.present(chatId, session, event).catch((error: unknown) =>
+      this.deps.logger.error({ err: error, session }, 'could not deliver Claude output'),
+    );
+  }
+
+  private async present(chatId: number, session: string, event: ClaudeEvent): Promise<void> {
+    const turn = this.turnOf(session);
+    switch (event.type) {
+      case 'started':
+        return;
+      case 'text':
+        turn.texts.push(event.text);
+        return;
+      case 'tool':
+        if (event.phase === 'started') this.progress(chatId, turn, `${event.summary}…`);
+        return;
+      case 'retrying':
+        this.progress(
+          chatId,
+          turn,
+          `Claude's API failed (${event.reason}); retrying in ${Math.ceil(event.delayMs / 1000)} s (${event.attempt}/${event.maxRetries})…`,
+        );
+        return;
+      case 'error':
+        turn.failed = true;
+        await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, `⚠️ ${event.message}`));
+        return;
+      case 'completed': {
+        const answer = event.answer.trim() || turn.texts.join('\n\n').trim();
+        const failed = turn.failed && event.isError;
+        turn.texts = [];
+        turn.failed = false;
+        turn.progress = [];
+        turn.pending = Math.max(0, turn.pending - 1);
+        const status = turn.status;
+        turn.status = undefined;
+        if (turn.pending === 0) {
+          turn.typing?.stop();
+          turn.typing = undefined;
+        }
+        await status?.done();
+        if (failed) return;
+        const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
+        await this.deps.delivery.sendMarkdown(
+          chatId,
+          answer || '_(Claude finished without a text answer.)_',
+          {
+            ...(label ? { label } : {}),
+          },
+        );
+        return;
+      }
+    }
+  }
+
+  private progress(chatId: number, turn: TurnState, line: string): void {
+    turn.progress = [...turn.progress, line].slice(-PROGRESS_LINES);
+    turn.status ??= this.deps.delivery.statusLine(chatId);
+    turn.status.update(turn.progress.join('\n'));
+  }
+
+  private async labelled(chatId: number, session: string, text: string): Promise<string> {
+    return (await this.deps.activeSessionOf(chatId)) === session ? text : `[${session}] ${text}`;
+  }
+
+  private turnOf(session: string): TurnState {
+    let turn = this.turns.get(session);
+    if (!turn) {
+      turn = { pending: 0, progress: [], texts: [], failed: false };
+      this.turns.set(session, turn);
+    }
+    return turn;
+  }
+}

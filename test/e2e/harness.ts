@@ -1,0 +1,181 @@
+/**
+ * The world an end-to-end test runs in: a fake Telegram, a scripted fake model, a temporary
+ * DATA_DIR and HOME, and the bot itself started as a user starts it (`npm start`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { processState } from '../../src/claude/proc-scan.ts';
+import { type FakeAnthropic, type Script, startFakeAnthropic } from '../fakes/anthropic/index.ts';
+import { type FakeTelegram, type RateLimitConfig, startFakeTelegram } from '../fakes/telegram/index.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const OWNER_ID = 424242;
+export const STRANGER_ID = 666;
+
+export interface BotProcess {
+  readonly child: ChildProcess;
+  /** Everything the bot printed so far (stdout and stderr). */
+  output(): string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends a signal to `npm start` and waits for it to exit. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface World {
+  tg: FakeTelegram;
+  model: FakeAnthropic;
+  dataDir: string;
+  home: string;
+  /** The environment the bot is started with (settings and Claude Code's). */
+  env: Record<string, string>;
+  bot?: BotProcess;
+  /** Starts the bot and waits until it polls Telegram. */
+  startBot(extraEnv?: Record<string, string>): Promise<BotProcess>;
+  /** The owner writes in their private chat. */
+  say(text: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts `npm start` in the project with exactly `env` (plus PATH), as a user would. */
+export function startBotProcess(env: Record<string, string>): BotProcess {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    output: () => output,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export async function startWorld(
+  options: { script?: Script; rateLimits?: false | Partial<RateLimitConfig> } = {},
+): Promise<World> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
+  const dataDir = path.join(root, 'data');
+  const home = path.join(root, 'home');
+  const tg = await startFakeTelegram({ rateLimits: options.rateLimits ?? {} });
+  const model = await startFakeAnthropic(options.script ? { script: options.script } : {});
+  const env: Record<string, string> = {
+    TELEGRAM_BOT_TOKEN: tg.token,
+    ALLOWED_USER_IDS: String(OWNER_ID),
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    DATA_DIR: dataDir,
+    HOME: home,
+    ANTHROPIC_BASE_URL: model.baseUrl,
+    ANTHROPIC_API_KEY: 'test-key',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    CLAUDE_CODE_MAX_RETRIES: '1',
+    LOG_LEVEL: 'debug',
+  };
+  const world: World = {
+    tg,
+    model,
+    dataDir,
+    home,
+    env,
+    async startBot(extraEnv = {}) {
+      const bot = startBotProcess({ ...env, ...extraEnv });
+      world.bot = bot;
+      await waitUntil(
+        () => tg.callsTo('getUpdates').length > 0,
+        15_000,
+        () => bot.output(),
+      );
+      return bot;
+    },
+    say(text) {
+      tg.sendText({ userId: OWNER_ID, text });
+    },
+    async close() {
+      const bot = world.bot;
+      if (bot && bot.child.exitCode === null && bot.child.signalCode === null) {
+        await Promise.race([bot.stop('SIGTERM'), delay(6_000)]);
+        if (bot.child.pid && bot.child.exitCode === null) killGroup(bot.child.pid);
+      }
+      await Promise.allSettled([tg.close(), model.close()]);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => '',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms\n${describe()}`);
+    await delay(25);
+  }
+}
+
+/** Live `claude` processes working for this world (found by their HOME), with their state letters. */
+export async function claudeProcesses(home: string): Promise<Array<{ pid: number; state: string }>> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const found: Array<{ pid: number; state: string }> = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const [cmdline, environ] = await Promise.all([
+        readFile(`/proc/${entry}/cmdline`, 'utf8'),
+        readFile(`/proc/${entry}/environ`, 'utf8'),
+      ]);
+      const program = path.basename(cmdline.split('\0')[0] ?? '');
+      if (program !== 'claude' || !environ.split('\0').includes(`HOME=${home}`)) continue;
+      found.push({ pid: Number(entry), state: processState(Number(entry)) ?? '?' });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/** `claude` processes on this machine that are defunct (zombies): there must never be any of ours. */
+export async function defunctClaudes(): Promise<number[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes('(claude) Z')) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
