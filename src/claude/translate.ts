@@ -21,6 +21,18 @@ const errorMessages: Partial<Record<ClaudeErrorKind, string>> = {
   server_error: 'The model API had a server error. Try again in a little while.',
 };
 
+/**
+ * Claude Code 2.1.330 labels a 529 `server_error` in the assistant message's `error`, but its
+ * (undeclared) `api_error_status` field says 529: the HTTP status is the better witness.
+ */
+function errorKind(error: SDKAssistantMessageError, status: unknown): ClaudeErrorKind {
+  if (status === 529) return 'overloaded';
+  if (status === 429) return 'rate_limited';
+  if (status === 401 || status === 403) return 'authentication_failed';
+  if (typeof status === 'number' && status >= 500) return 'server_error';
+  return errorKinds[error] ?? 'unknown';
+}
+
 function describeStatus(status: number | null, error: string): string {
   if (status === null) return `connection error (${error})`;
   const names: Record<number, string> = { 401: 'unauthorized', 429: 'rate limited', 529: 'overloaded' };
@@ -69,7 +81,14 @@ export class ClaudeTranslator {
       case 'assistant':
         // Subagent chatter stays off the phone; its tool runs as the parent's Task tool.
         if (message.parent_tool_use_id !== null) return [];
-        if (message.error) return this.assistantError(message.error, textOfBlocks(message.message.content));
+        if (message.error) {
+          const status = 'api_error_status' in message ? message.api_error_status : undefined;
+          return this.assistantError(
+            errorKind(message.error, status),
+            message.error,
+            textOfBlocks(message.message.content),
+          );
+        }
         return this.assistantContent(message.message.content);
       case 'user':
         if (message.parent_tool_use_id !== null) return [];
@@ -81,9 +100,12 @@ export class ClaudeTranslator {
     }
   }
 
-  private assistantError(error: SDKAssistantMessageError, text: string): ClaudeEvent[] {
+  private assistantError(
+    kind: ClaudeErrorKind,
+    error: SDKAssistantMessageError,
+    text: string,
+  ): ClaudeEvent[] {
     this.turnErrorReported = true;
-    const kind = errorKinds[error] ?? 'unknown';
     const message = errorMessages[kind] ?? (text || `Claude Code reported an error: ${error}`);
     return [{ type: 'error', kind, message }];
   }

@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
+import { type ClaudeSession, createClaudeSession } from '../../src/claude/process.ts';
+import { PROCESS_MARKER_ENV } from '../../src/claude/spawn.ts';
+import { NOT_LOGGED_IN_MESSAGE } from '../../src/claude/translate.ts';
+import { echoScript, type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic/index.ts';
+import { type ClaudeSandbox, claudeSandbox, EventLog, testLogger } from './helpers.ts';
+
+let model: FakeAnthropic | undefined;
+let sandbox: ClaudeSandbox | undefined;
+const sessions: ClaudeSession[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((session) => session.close()));
+  await model?.close();
+  sandbox?.cleanup();
+});
+
+function open(extra: Partial<Parameters<typeof createClaudeSession>[0]> = {}): ClaudeSession {
+  if (!sandbox) throw new Error('no sandbox');
+  const session = createClaudeSession({
+    cwd: sandbox.cwd,
+    env: sandbox.env,
+    logger: testLogger(),
+    settingSources: [],
+    killGraceMs: 1000,
+    ...extra,
+  });
+  sessions.push(session);
+  return session;
+}
+
+/** Processes in the process group `pgid` that still exist, zombies included. */
+function groupMembers(pgid: number): number[] {
+  try {
+    process.kill(-pgid, 0);
+    return [pgid];
+  } catch {
+    return [];
+  }
+}
+
+describe('ClaudeSession failures', () => {
+  it('tells the owner to log in when the model API refuses the key, and the next message still works', async () => {
+    model = await startFakeAnthropic({ script: () => ({ error: 401 }) });
+    sandbox = claudeSandbox(model);
+    const session = open();
+    const log = new EventLog(session);
+
+    session.send('hello?');
+    const [failed] = await log.waitFor('completed');
+    expect(log.of('error')).toEqual([
+      { type: 'error', kind: 'authentication_failed', message: NOT_LOGGED_IN_MESSAGE },
+    ]);
+    expect(NOT_LOGGED_IN_MESSAGE).toContain('claude login');
+    expect(failed?.isError).toBe(true);
+    expect(failed?.answer).toBe('');
+
+    model.setScript(echoScript);
+    session.send('and now?');
+    const [, answered] = await log.waitFor('completed', 2);
+    expect(answered?.answer).toBe('You said: and now?');
+    expect(answered?.isError).toBe(false);
+  });
+
+  it('reports an overloaded model API (529) after Claude Code has retried', async () => {
+    model = await startFakeAnthropic({ script: () => ({ error: 529 }) });
+    sandbox = claudeSandbox(model);
+    const session = open();
+    const log = new EventLog(session);
+
+    session.send('busy?');
+    const [completed] = await log.waitFor('completed');
+    expect(completed?.isError).toBe(true);
+    const [error] = log.of('error');
+    expect(error?.kind).toBe('overloaded');
+    expect(log.of('retrying').length).toBeGreaterThanOrEqual(1);
+    expect(log.of('retrying')[0]?.reason).toContain('529');
+    expect(model.requests.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('replaces a process killed mid-turn: the message in flight and the queued one are answered, history kept', async () => {
+    let releaseSlowTurn: (() => void) | undefined;
+    model = await startFakeAnthropic({
+      script: (turn) => {
+        if (turn.userText === 'slow' && releaseSlowTurn === undefined) {
+          // Hold the first attempt open until the process is dead.
+          return new Promise((resolve) => {
+            releaseSlowTurn = () => resolve({ text: 'too late' });
+          });
+        }
+        return echoScript(turn);
+      },
+    });
+    sandbox = claudeSandbox(model);
+    const session = open();
+    const log = new EventLog(session);
+
+    session.send('first');
+    await log.waitFor('completed');
+    session.send('slow');
+    session.send('after');
+    while (releaseSlowTurn === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    const firstPid = session.pid;
+    if (firstPid === undefined) throw new Error('no pid');
+    process.kill(firstPid, 'SIGKILL');
+
+    const completed = await log.waitFor('completed', 3);
+    releaseSlowTurn();
+    expect(log.of('error').map((event) => event.kind)).toEqual(['process_died']);
+    expect(completed.map((event) => event.answer)).toEqual([
+      'You said: first',
+      'You said: slow',
+      'You said: after',
+    ]);
+    expect(session.pid).not.toBe(firstPid);
+    expect(processState(firstPid)).toBeUndefined();
+    // The fresh process resumed the conversation: its requests carry the first exchange.
+    expect(JSON.stringify(model.requests.at(-1)?.messages)).toContain('You said: first');
+  });
+
+  it('close() leaves no process behind, not even a background sleep started by Bash', async () => {
+    model = await startFakeAnthropic({
+      script: () => ({
+        toolUse: { name: 'Bash', input: { command: 'echo started > started.txt; sleep 30 &' } },
+        thenText: 'Started.',
+      }),
+    });
+    sandbox = claudeSandbox(model);
+    const asked: string[] = [];
+    const session = open({
+      askPermission: async (request) => {
+        asked.push(request.summary);
+        return { allow: true };
+      },
+    });
+    const log = new EventLog(session);
+
+    session.send('start a sleeper');
+    const [completed] = await log.waitFor('completed');
+    expect(completed?.answer).toBe('Started.');
+    expect(asked).toEqual(['Running: echo started > started.txt; sleep 30 &']);
+    expect(log.of('tool').map((event) => `${event.phase} ${event.summary}`)).toEqual([
+      'started Running: echo started > started.txt; sleep 30 &',
+      'completed Running: echo started > started.txt; sleep 30 &',
+    ]);
+    expect(existsSync(path.join(sandbox.cwd, 'started.txt'))).toBe(true);
+
+    const pid = session.pid;
+    if (pid === undefined) throw new Error('no pid');
+    const marker = readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .find((entry) => entry.startsWith(`${PROCESS_MARKER_ENV}=`))
+      ?.split('=')[1];
+    if (!marker) throw new Error('no marker on the claude process');
+    const sleepers = findProcessesWithEnv(PROCESS_MARKER_ENV, marker).filter((candidate) =>
+      readFileSync(`/proc/${candidate}/cmdline`, 'utf8').startsWith('sleep'),
+    );
+    expect(sleepers).toHaveLength(1);
+
+    await session.close();
+
+    expect(processState(pid)).toBeUndefined(); // neither running nor <defunct>: reaped
+    expect(groupMembers(pid)).toEqual([]);
+    expect(findProcessesWithEnv(PROCESS_MARKER_ENV, marker)).toEqual([]);
+    for (const sleeper of sleepers) expect(['Z', undefined]).toContain(processState(sleeper));
+  });
+});

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClaudeSession, createClaudeSession } from '../../src/claude/process.ts';
+import { isGone } from '../../src/claude/spawn.ts';
+import { type FakeAnthropic, type ModelTurn, startFakeAnthropic } from '../fakes/anthropic/index.ts';
+import { type ClaudeSandbox, claudeSandbox, EventLog, testLogger } from './helpers.ts';
+
+let model: FakeAnthropic | undefined;
+let sandbox: ClaudeSandbox | undefined;
+const sessions: ClaudeSession[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((session) => session.close()));
+  await model?.close();
+  sandbox?.cleanup();
+});
+
+function open(extra: Partial<Parameters<typeof createClaudeSession>[0]> = {}): ClaudeSession {
+  if (!sandbox) throw new Error('no sandbox');
+  const session = createClaudeSession({
+    cwd: sandbox.cwd,
+    env: sandbox.env,
+    logger: testLogger(),
+    settingSources: [],
+    ...extra,
+  });
+  sessions.push(session);
+  return session;
+}
+
+/** The user texts of a request, oldest first (what the CLI sent as history). */
+function userTexts(turn: Pick<ModelTurn, 'messages'>): string[] {
+  return turn.messages
+    .filter((message) => message.role === 'user')
+    .flatMap((message) =>
+      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content,
+    )
+    .filter(
+      (block) =>
+        block.type === 'text' &&
+        typeof block.text === 'string' &&
+        !block.text.startsWith('<system-reminder>'),
+    )
+    .map((block) => block.text as string);
+}
+
+describe('ClaudeSession with the real claude binary', () => {
+  it('starts the process before the first message and answers it', async () => {
+    model = await startFakeAnthropic();
+    sandbox = claudeSandbox(model);
+    const session = open();
+    const log = new EventLog(session);
+    expect(session.pid).toBeGreaterThan(0);
+    expect(session.state).toBe('starting');
+
+    session.send('hello');
+    const [completed] = await log.waitFor('completed');
+    expect(completed?.answer).toBe('You said: hello');
+    expect(completed?.isError).toBe(false);
+    expect(log.of('text').map((event) => event.text)).toEqual(['You said: hello']);
+    expect(log.of('started')).toHaveLength(1);
+    expect(session.sessionId).toBe(completed?.sessionId);
+    expect(session.state).toBe('idle');
+  });
+
+  it('answers three messages sent at once in order, with history and the persona in every request', async () => {
+    model = await startFakeAnthropic();
+    sandbox = claudeSandbox(model);
+    const session = open({ personaPrompt: 'You are the PLANNER persona.' });
+    const log = new EventLog(session);
+
+    session.send('one');
+    session.send('two');
+    session.send('three');
+    expect(session.queueLength).toBe(2);
+    expect(session.state).toBe('busy');
+
+    const completed = await log.waitFor('completed', 3);
+    expect(completed.map((event) => event.answer)).toEqual([
+      'You said: one',
+      'You said: two',
+      'You said: three',
+    ]);
+    expect(model.requests.map((request) => model?.lastUserText(request))).toEqual(['one', 'two', 'three']);
+    expect(userTexts(model.requests[2] ?? { messages: [] })).toEqual(['one', 'two', 'three']);
+    expect(JSON.stringify(model.requests[2]?.messages)).toContain('You said: two');
+    for (const request of model.requests) expect(request.system).toContain('You are the PLANNER persona.');
+  });
+
+  it('keeps the conversation when resumed in a new process after close', async () => {
+    model = await startFakeAnthropic();
+    sandbox = claudeSandbox(model);
+    const first = open();
+    const firstLog = new EventLog(first);
+    first.send('remember the word pineapple');
+    await firstLog.waitFor('completed');
+    const sessionId = first.sessionId;
+    const firstPid = first.pid;
+    await first.close();
+    expect(first.state).toBe('closed');
+    expect(firstPid !== undefined && isGone(firstPid)).toBe(true);
+
+    const second = open({ resume: sessionId });
+    const secondLog = new EventLog(second);
+    second.send('what was the word?');
+    const [completed] = await secondLog.waitFor('completed');
+    expect(completed?.answer).toBe('You said: what was the word?');
+    expect(completed?.sessionId).toBe(sessionId);
+    const lastRequest = model.requests.at(-1);
+    expect(userTexts(lastRequest ?? { messages: [] })).toEqual([
+      'remember the word pineapple',
+      'what was the word?',
+    ]);
+  });
+});
