@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import {
+  denyToolsNeedingApproval,
+  type PermissionRequest,
+  toCanUseTool,
+} from '../../src/claude/permissions.ts';
+
+const context = (signal = new AbortController().signal) => ({
+  signal,
+  toolUseID: 'toolu_01',
+  suggestions: [],
+});
+
+describe('toCanUseTool', () => {
+  it('asks with a summary and allows with the input unchanged', async () => {
+    const asked: PermissionRequest[] = [];
+    const canUseTool = toCanUseTool(async (request) => {
+      asked.push(request);
+      return { allow: true };
+    });
+    const input = { command: 'echo hi > x.txt' };
+    expect(await canUseTool('Bash', input, context())).toEqual({ behavior: 'allow', updatedInput: input });
+    expect(asked[0]).toMatchObject({
+      toolName: 'Bash',
+      input,
+      summary: 'Running: echo hi > x.txt',
+      toolUseId: 'toolu_01',
+    });
+  });
+
+  it('denies with the reason given', async () => {
+    const canUseTool = toCanUseTool(async () => ({ allow: false, reason: 'not on my phone' }));
+    expect(await canUseTool('Write', { file_path: 'a.txt' }, context())).toEqual({
+      behavior: 'deny',
+      message: 'not on my phone',
+    });
+  });
+
+  it('denies when asking fails, instead of leaving Claude Code waiting', async () => {
+    const canUseTool = toCanUseTool(async () => {
+      throw new Error('chat unreachable');
+    });
+    const decision = await canUseTool('Bash', { command: 'ls' }, context());
+    expect(decision).toMatchObject({ behavior: 'deny' });
+    expect(decision.behavior === 'deny' && decision.message).toContain('chat unreachable');
+  });
+
+  it('by default refuses tools that need approval and says why', async () => {
+    const decision = await toCanUseTool(denyToolsNeedingApproval)(
+      'Bash',
+      { command: 'rm -rf build' },
+      context(),
+    );
+    expect(decision.behavior).toBe('deny');
+    expect(decision.behavior === 'deny' && decision.message).toContain('Running: rm -rf build');
+    expect(decision.behavior === 'deny' && decision.message).toContain('permission_mode');
+  });
+});

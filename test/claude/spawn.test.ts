@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
+import { PROCESS_MARKER_ENV, spawnClaudeCode } from '../../src/claude/spawn.ts';
+import { testLogger } from './helpers.ts';
+
+function start(script: string) {
+  return spawnClaudeCode(
+    { command: 'bash', args: ['-c', script], env: { ...process.env }, signal: new AbortController().signal },
+    { logger: testLogger() },
+  );
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('spawnClaudeCode', () => {
+  it('runs the child in its own process group, marked in its environment', async () => {
+    const handle = start('sleep 30');
+    const pid = handle.pid;
+    if (pid === undefined) throw new Error('no pid');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    expect(pgrp).toBe(pid);
+    expect(pgrp).not.toBe(process.pid);
+    expect(findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toContain(pid);
+    await handle.terminate(1000);
+  });
+
+  it('terminate() also ends descendants that left the process group, and reaps the child', async () => {
+    // `setsid` is what Claude Code's Bash tool does for each command.
+    const handle = start('setsid sleep 30 & sleep 30');
+    const pid = handle.pid;
+    if (pid === undefined) throw new Error('no pid');
+    await until(() => findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker).length >= 3);
+
+    await handle.terminate(1000);
+
+    expect(handle.hasExited).toBe(true);
+    expect(processState(pid)).toBeUndefined();
+    expect(findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toEqual([]);
+    expect(await handle.exited).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('sends SIGKILL after the grace period when SIGTERM is ignored', async () => {
+    const handle = start('trap "" TERM; sleep 30 & wait');
+    await until(() => findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker).length >= 2);
+
+    await handle.terminate(200);
+
+    expect(await handle.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toEqual([]);
+  });
+
+  it('reports a missing executable as an exit, without throwing', async () => {
+    const handle = spawnClaudeCode(
+      { command: '/nonexistent/claude', args: [], env: {}, signal: new AbortController().signal },
+      { logger: testLogger() },
+    );
+    handle.child.on('error', () => {});
+    expect(await handle.exited).toEqual({ code: null, signal: null });
+    await handle.terminate(100);
+  });
+});
