@@ -9,8 +9,14 @@ import {
 const context = (signal = new AbortController().signal) => ({
   signal,
   toolUseID: 'toolu_01',
+  requestId: 'req_01',
   suggestions: [],
 });
+
+function denyMessage(decision: PermissionResult | null): string {
+  if (decision?.behavior !== 'deny') throw new Error(`expected a denial, got ${JSON.stringify(decision)}`);
+  return decision.message;
+}
 
 describe('toCanUseTool', () => {
   it('asks with a summary and allows with the input unchanged', async () => {
