@@ -13,23 +13,40 @@ const BREAKS = ['\n\n', '\n', ' '] as const;
 export function splitRuns(runs: readonly Run[], maxLength: number): Run[][] {
   const max = Math.max(2, Math.floor(maxLength));
   const text = runsToPlain(runs);
+  const inCode = codeMask(runs);
+  // Telegram trims a message's leading whitespace, except inside a code block; trimming it here keeps
+  // `plain` identical to what Telegram shows.
+  const skipBlank = (from: number): number => {
+    let index = from;
+    while (
+      index < text.length &&
+      /\s/.test(text[index] as string) &&
+      (text[index] === '\n' || !inCode[index])
+    )
+      index++;
+    return index;
+  };
   const pieces: Run[][] = [];
-  let start = skipNewlines(text, 0);
+  let start = skipBlank(0);
   while (start < text.length) {
     const { end, next } =
       text.length - start <= max ? { end: text.length, next: text.length } : findCut(text, start, max);
     let trimmedEnd = end;
     while (trimmedEnd > start && /\s/.test(text[trimmedEnd - 1] as string)) trimmedEnd--;
     if (trimmedEnd > start) pieces.push(sliceRuns(runs, start, trimmedEnd));
-    start = skipNewlines(text, next);
+    start = skipBlank(next);
   }
   return pieces;
 }
 
-function skipNewlines(text: string, from: number): number {
-  let index = from;
-  while (index < text.length && (text[index] === '\n' || text[index] === '\r')) index++;
-  return index;
+/** For each UTF-16 unit of the joined text: is it inside a code block? */
+function codeMask(runs: readonly Run[]): boolean[] {
+  const mask: boolean[] = [];
+  for (const run of runs) {
+    const code = run.style.pre !== undefined;
+    for (let i = 0; i < run.text.length; i++) mask.push(code);
+  }
+  return mask;
 }
 
 function findCut(text: string, start: number, max: number): { end: number; next: number } {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { RenderedChunk } from '../../../src/telegram/render/index.ts';
-import { parseTelegramHtml } from '../../fakes/telegram/html.ts';
+import { checkTelegramHtml, parseTelegramHtml } from '../../fakes/telegram/index.ts';
 
 export interface ParsedChunk {
   text: string;
@@ -20,6 +20,16 @@ export function expectSendable(chunks: RenderedChunk[], maxLength = 4096): Parse
   return chunks.map((chunk) => {
     const parsed = parseChunk(chunk);
     expect(parsed.text).toBe(chunk.plain);
+    // Telegram's own clean-up (trimming, dropping formatting it does not allow) changes nothing.
+    const shown = checkTelegramHtml(chunk.html);
+    if (maxLength <= 4096) {
+      expect(shown.ok).toBe(true);
+      if (shown.ok)
+        expect({ text: shown.text, entities: shown.entities }).toEqual({
+          text: parsed.text,
+          entities: parsed.entities,
+        });
+    }
     expect(parsed.text.length).toBeLessThanOrEqual(maxLength);
     expect(parsed.text.trim()).not.toBe('');
     expect(parsed.text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);

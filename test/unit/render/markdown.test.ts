@@ -30,6 +30,7 @@ describe('renderMarkdown: what Claude writes becomes Telegram formatting', () =>
       [
         'const values = parse_env_file(path);',
         'if (values === undefined || values.size < 1) {',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the TypeScript source Claude wrote
         '  throw new Error(`missing <${path}> & no defaults`);',
         '}',
       ].join('\n'),
