@@ -29,7 +29,7 @@ export interface MethodContext {
 export type MethodHandler = (ctx: MethodContext) => unknown;
 
 /** Validates parameters; names the first offending field the way the Bot API does. */
-export function readParams<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {
+export function validate<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {
   const parsed = schema.safeParse(params);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -1,7 +1,7 @@
 // sendDocument, sendPhoto and getFile. Uploads arrive as multipart parts, either under the field's
 // own name or under an `attach://<part>` reference (grammY's shape); a known file_id is reused.
 import { z } from 'zod';
-import { badRequest, consumeRate, type MethodContext, readParams, requireChat } from './context.ts';
+import { badRequest, consumeRate, type MethodContext, requireChat, validate } from './context.ts';
 import { formatted, formattedFields, inlineMarkup, replyTarget, storeBotMessage } from './messages.ts';
 import { stringParam, type UploadedFile } from './params.ts';
 import type { StoredFile } from './state.ts';
@@ -31,7 +31,7 @@ const mediaParams = z.looseObject({
 
 function sendMedia(ctx: MethodContext, field: 'document' | 'photo'): unknown {
   const chat = requireChat(ctx);
-  const params = readParams(mediaParams, ctx.params);
+  const params = validate(mediaParams, ctx.params);
   const caption = formatted(params.caption, params.parse_mode, params.caption_entities, 'caption');
   const source = uploadedFile(ctx, field);
   if (source.bytes.length === 0) throw badRequest('file must be non-empty');
@@ -64,7 +64,7 @@ export const sendDocument = (ctx: MethodContext): unknown => sendMedia(ctx, 'doc
 export const sendPhoto = (ctx: MethodContext): unknown => sendMedia(ctx, 'photo');
 
 export function getFile(ctx: MethodContext): unknown {
-  const { file_id } = readParams(z.looseObject({ file_id: stringParam }), ctx.params);
+  const { file_id } = validate(z.looseObject({ file_id: stringParam }), ctx.params);
   const file = ctx.state.files.get(file_id);
   if (!file) throw badRequest('invalid file_id');
   return {

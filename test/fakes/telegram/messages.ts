@@ -1,7 +1,7 @@
 // sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage.
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { badRequest, consumeRate, type MethodContext, readParams, requireChat } from './context.ts';
+import { badRequest, consumeRate, type MethodContext, requireChat, validate } from './context.ts';
 import type { MessageEntity } from './html.ts';
 import { checkReplyMarkup, type InlineKeyboard } from './keyboard.ts';
 import { renderBotMessage } from './objects.ts';
@@ -97,7 +97,7 @@ const sendMessageParams = z.looseObject({
 
 export function sendMessage(ctx: MethodContext): unknown {
   const chat = requireChat(ctx);
-  const params = readParams(sendMessageParams, ctx.params);
+  const params = validate(sendMessageParams, ctx.params);
   const text = formatted(params.text, params.parse_mode, params.entities, 'text');
   const replyMarkup = inlineMarkup(params.reply_markup);
   const replyTo = replyTarget(ctx, chat);
@@ -122,7 +122,7 @@ const editTarget = z.looseObject({ message_id: intParam });
 function messageToEdit(ctx: MethodContext): { chat: ChatInfo; stored: StoredMessage; bot: BotMessage } {
   if (ctx.params.inline_message_id !== undefined) throw badRequest('message to edit not found');
   const chat = requireChat(ctx);
-  const { message_id } = readParams(editTarget, ctx.params);
+  const { message_id } = validate(editTarget, ctx.params);
   const stored = ctx.state.liveMessage(chat.id, message_id);
   if (!stored) throw badRequest('message to edit not found');
   if (!stored.bot) throw badRequest("message can't be edited");
@@ -140,7 +140,7 @@ const editTextParams = z.looseObject({
 
 export function editMessageText(ctx: MethodContext): unknown {
   const { chat, stored, bot } = messageToEdit(ctx);
-  const params = readParams(editTextParams, ctx.params);
+  const params = validate(editTextParams, ctx.params);
   const text = formatted(params.text, params.parse_mode, params.entities, 'text');
   const replyMarkup = inlineMarkup(params.reply_markup);
   if (bot.document || bot.photo) throw badRequest('there is no text in the message to edit');
@@ -176,7 +176,7 @@ export function editMessageReplyMarkup(ctx: MethodContext): unknown {
 
 export function deleteMessage(ctx: MethodContext): unknown {
   const chat = requireChat(ctx);
-  const { message_id } = readParams(z.looseObject({ message_id: intParam }), ctx.params);
+  const { message_id } = validate(z.looseObject({ message_id: intParam }), ctx.params);
   const stored = ctx.state.liveMessage(chat.id, message_id);
   if (!stored) throw badRequest('message to delete not found');
   consumeRate(ctx, chat.id);

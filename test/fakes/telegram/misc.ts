@@ -1,6 +1,6 @@
 // The small methods: identity, chat actions, drafts, commands, reactions, callback answers, webhook.
 import { z } from 'zod';
-import { ApiError, badRequest, type MethodContext, readParams, requireChat } from './context.ts';
+import { ApiError, badRequest, type MethodContext, requireChat, validate } from './context.ts';
 import { formatted, formattedFields } from './messages.ts';
 import { boolParam, intParam, jsonParam, stringParam } from './params.ts';
 
@@ -31,7 +31,7 @@ const CHAT_ACTIONS = new Set([
 
 export function sendChatAction(ctx: MethodContext): unknown {
   const chat = requireChat(ctx);
-  const { action } = readParams(z.looseObject({ action: stringParam }), ctx.params);
+  const { action } = validate(z.looseObject({ action: stringParam }), ctx.params);
   if (!CHAT_ACTIONS.has(action)) throw badRequest('wrong parameter action in request');
   ctx.state.chatActions.push({ chatId: chat.id, action, at: ctx.state.now() });
   return true;
@@ -42,7 +42,7 @@ const draftParams = z.looseObject({ draft_id: intParam, text: stringParam.option
 /** Bot API 9.3+: an ephemeral preview in a private chat; an empty text shows "Thinking…". */
 export function sendMessageDraft(ctx: MethodContext): unknown {
   const chat = requireChat(ctx);
-  const params = readParams(draftParams, ctx.params);
+  const params = validate(draftParams, ctx.params);
   if (chat.type !== 'private') throw badRequest('TEXTDRAFT_PEER_INVALID');
   if (params.draft_id === 0) throw badRequest('draft_id must be non-zero');
   const text = formatted(params.text, params.parse_mode, params.entities, 'draft');
@@ -61,7 +61,7 @@ const commandsParams = z.looseObject({
 });
 
 export function setMyCommands(ctx: MethodContext): unknown {
-  const { commands } = readParams(commandsParams, ctx.params);
+  const { commands } = validate(commandsParams, ctx.params);
   for (const { command, description } of commands) {
     if (!/^[a-z0-9_]{1,32}$/.test(command)) throw badRequest('BOT_COMMAND_INVALID');
     const length = description.trim().length;
@@ -82,7 +82,7 @@ const reactionParams = z.looseObject({
 
 export function setMessageReaction(ctx: MethodContext): unknown {
   const chat = requireChat(ctx);
-  const { message_id, reaction } = readParams(reactionParams, ctx.params);
+  const { message_id, reaction } = validate(reactionParams, ctx.params);
   if (!ctx.state.liveMessage(chat.id, message_id)) throw badRequest('MESSAGE_ID_INVALID');
   ctx.state.reactions.push({ chatId: chat.id, messageId: message_id, reaction: reaction ?? [] });
   return true;
@@ -95,7 +95,7 @@ const answerParams = z.looseObject({
 });
 
 export function answerCallbackQuery(ctx: MethodContext): unknown {
-  const params = readParams(answerParams, ctx.params);
+  const params = validate(answerParams, ctx.params);
   const query = ctx.state.callbackQueries.get(params.callback_query_id);
   if (!query || query.answered) {
     throw badRequest('query is too old and response timeout expired or query ID is invalid');

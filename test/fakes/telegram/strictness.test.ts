@@ -66,6 +66,27 @@ describe('chats', () => {
   });
 });
 
+describe('replies', () => {
+  it('replies to an existing message and refuses a missing one unless told to go ahead', async () => {
+    const reply = await send({ text: 'answer', reply_parameters: { message_id: 1 } });
+    expect(reply.result).toMatchObject({ reply_to_message: { message_id: 1, text: 'hi' } });
+    expect(await send({ text: 'x', reply_parameters: { message_id: 99 } })).toEqual(
+      badRequest('message to be replied not found'),
+    );
+    const anyway = await send({
+      text: 'x',
+      reply_parameters: { message_id: 99, allow_sending_without_reply: true },
+    });
+    expect(anyway.ok).toBe(true);
+  });
+
+  it('shows a group as a group chat', async () => {
+    tg.sendText({ userId: USER, chatId: -42, text: 'hello group' });
+    const reply = await callApi(tg, 'sendMessage', { chat_id: -42, text: 'hi all' });
+    expect(reply.result).toMatchObject({ chat: { id: -42, type: 'group' } });
+  });
+});
+
 describe('text length after entity parsing', () => {
   it('rejects empty and whitespace-only text', async () => {
     expect(await send({ text: '' })).toEqual(badRequest('message text is empty'));

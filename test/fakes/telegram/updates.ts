@@ -1,7 +1,7 @@
 // getUpdates with real long polling. Only one poll may wait at a time: a newer one ends the older
 // with Telegram's 409, as happens when two bot instances poll the same token.
 import { z } from 'zod';
-import { ApiError, type MethodContext, readParams } from './context.ts';
+import { ApiError, type MethodContext, validate } from './context.ts';
 import { intParam, jsonParam } from './params.ts';
 import type { Update } from './state.ts';
 
@@ -24,7 +24,7 @@ export class LongPoll {
   }
 
   getUpdates = async (ctx: MethodContext): Promise<Update[]> => {
-    const params = readParams(getUpdatesParams, ctx.params);
+    const params = validate(getUpdatesParams, ctx.params);
     this.endWaiting?.('conflict');
     if (params.allowed_updates !== undefined) ctx.state.allowedUpdates = params.allowed_updates;
     ctx.state.confirm(params.offset);
