@@ -231,9 +231,10 @@ export class ClaudeSession {
   }
 
   private async replaceDeadProcess(runner: Runner, failure: unknown): Promise<void> {
-    const exit = runner.handle ? await runner.handle.exited : undefined;
-    // Tools it started may still run; they belong to the dead process.
-    void runner.handle?.terminate(this.options.killGraceMs);
+    // The stream can also end with the process still up (an SDK failure): end it for good first.
+    // Tools it started may still run as well; they belong to the dead process.
+    await runner.handle?.terminate(this.options.killGraceMs);
+    const exit = await runner.handle?.exited;
     if (this.runner === runner) this.runner = undefined;
     this.log.warn({ err: failure, exit }, 'claude process died');
     const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;

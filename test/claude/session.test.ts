@@ -111,3 +111,30 @@ describe('ClaudeSession with the real claude binary', () => {
     ]);
   });
 });
+
+describe('ClaudeSession interrupt', () => {
+  it('stops the turn being answered without reporting a failure, and answers the next message', async () => {
+    let slowTurnArrived = false;
+    model = await startFakeAnthropic({
+      script: (turn) => {
+        if (turn.userText !== 'write a long essay') return { text: `You said: ${turn.userText}` };
+        slowTurnArrived = true;
+        return { text: 'x'.repeat(50), chunks: Array.from({ length: 50 }, () => 'x'), chunkDelayMs: 200 };
+      },
+    });
+    sandbox = claudeSandbox(model);
+    const session = open();
+    const log = new EventLog(session);
+
+    session.send('write a long essay');
+    while (!slowTurnArrived) await new Promise((resolve) => setTimeout(resolve, 20));
+    await session.interrupt();
+    const [interrupted] = await log.waitFor('completed');
+    expect(interrupted?.answer).not.toBe('x'.repeat(50));
+    expect(log.of('error')).toEqual([]);
+
+    session.send('short one');
+    const [, answered] = await log.waitFor('completed', 2);
+    expect(answered?.answer).toBe('You said: short one');
+  });
+});
