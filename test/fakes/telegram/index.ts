@@ -66,6 +66,8 @@ export interface FakeTelegram {
   commands(): Array<{ command: string; description: string }>;
   failNext(method: string, count: number, kind: FaultKind, options?: { retryAfter?: number }): void;
   pendingUpdates(): number;
+  /** True while the bot holds a long poll open: it is running and waiting for updates. */
+  isPolling(): boolean;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const state = new FakeTelegramState({ id: botId, username: botUsername, firstName: 'Bridge' }, now);
   const limits = resolveRateLimits(options.rateLimits);
   const faults = new FaultPlan();
-  const { server, shutdown } = createFakeTelegramServer({
+  const { server, shutdown, isPolling } = createFakeTelegramServer({
     token,
     state,
     rateLimiter: limits ? new RateLimiter(limits, now) : null,
@@ -119,6 +121,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     failNext: (method, count, kind, faultOptions) =>
       faults.add(method, count, kind, faultOptions?.retryAfter),
     pendingUpdates: () => state.pendingUpdates(),
+    isPolling,
     close: shutdown,
   };
 }

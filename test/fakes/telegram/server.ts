@@ -35,6 +35,7 @@ export interface ServerDeps {
 
 export interface FakeTelegramServer {
   server: Server;
+  isPolling(): boolean;
   shutdown(): Promise<void>;
 }
 
@@ -208,6 +209,7 @@ export function createFakeTelegramServer(deps: ServerDeps): FakeTelegramServer {
 
   return {
     server,
+    isPolling: () => longPoll.waiting,
     shutdown: async () => {
       longPoll.closeAll();
       for (const timer of heldTimers) clearTimeout(timer);

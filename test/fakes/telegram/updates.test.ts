@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { callApi } from './call-api.ts';
 import { type FakeTelegram, startFakeTelegram } from './index.ts';
 
@@ -13,8 +13,8 @@ describe('getUpdates', () => {
   it('holds a long poll open until the user writes, then returns the message', async () => {
     tg = await startFakeTelegram({ rateLimits: false });
     const poll = callApi(tg, 'getUpdates', { timeout: 30 });
-    // The poll is waiting on the server; the user's message must wake it.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The poll is held open on the server; the user's message must wake it.
+    await vi.waitFor(() => expect(tg.isPolling()).toBe(true));
     const update = tg.sendText({ userId: USER, text: '/start', firstName: 'Ann' });
     const reply = await poll;
     expect(reply.result).toEqual([update]);
@@ -82,7 +82,7 @@ describe('getUpdates', () => {
   it('ends an older poll with 409 Conflict when a second one starts', async () => {
     tg = await startFakeTelegram();
     const first = callApi(tg, 'getUpdates', { timeout: 30 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => expect(tg.isPolling()).toBe(true));
     const second = callApi(tg, 'getUpdates', { timeout: 0 });
     expect(await first).toMatchObject({
       ok: false,

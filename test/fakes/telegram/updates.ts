@@ -18,6 +18,11 @@ const CONFLICT =
 export class LongPoll {
   private endWaiting: ((outcome: 'conflict' | 'closed') => void) | null = null;
 
+  /** Whether a getUpdates call is being held open right now. */
+  get waiting(): boolean {
+    return this.endWaiting !== null;
+  }
+
   /** Ends the waiting poll, if any (server shutdown). */
   closeAll(): void {
     this.endWaiting?.('closed');
