@@ -45,10 +45,15 @@ export interface ClaudeSessionOptions {
   query?: typeof sdkQuery;
 }
 
+/** Filled in by the SDK's call to `spawnClaudeCodeProcess`, right after `query()`. */
+interface ProcessSlot {
+  handle?: ClaudeProcessHandle;
+}
+
 interface Runner {
   query: Query;
   input: MessageChannel<SDKUserMessage>;
-  handle: ClaudeProcessHandle | undefined;
+  process: ProcessSlot;
   ready: boolean;
   closing: boolean;
   interrupting: boolean;
@@ -96,7 +101,7 @@ export class ClaudeSession {
   }
 
   get pid(): number | undefined {
-    return this.runner?.handle?.pid;
+    return this.runner?.process.handle?.pid;
   }
 
   /** Claude's session id, once the process reported it (persist it as `claude_session_id`). */
@@ -142,33 +147,28 @@ export class ClaudeSession {
     runner.closing = true;
     runner.input.end();
     runner.query.close();
-    await runner.handle?.terminate(this.options.killGraceMs);
+    await runner.process.handle?.terminate(this.options.killGraceMs);
     this.listeners.clear();
   }
 
   private launch(): void {
     const input = new MessageChannel<SDKUserMessage>();
-    const translator = new ClaudeTranslator();
-    const runner: Runner = {
-      query: undefined as unknown as Query,
-      input,
-      handle: undefined,
-      ready: false,
-      closing: false,
-      interrupting: false,
-    };
+    const slot: ProcessSlot = {};
+    const query = (this.options.query ?? sdkQuery)({ prompt: input, options: this.sdkOptions(slot) });
+    const runner: Runner = { query, input, process: slot, ready: false, closing: false, interrupting: false };
     this.runner = runner;
-    runner.query = (this.options.query ?? sdkQuery)({ prompt: input, options: this.sdkOptions(runner) });
     runner.query.initializationResult().then(
       () => {
         runner.ready = true;
       },
       (error: unknown) => this.log.debug({ err: error }, 'claude initialization did not finish'),
     );
-    void this.consume(runner, translator);
+    this.consume(runner, new ClaudeTranslator()).catch((error: unknown) =>
+      this.log.error({ err: error }, 'claude session supervision failed'),
+    );
   }
 
-  private sdkOptions(runner: Runner): Options {
+  private sdkOptions(slot: ProcessSlot): Options {
     const { options } = this;
     return {
       cwd: options.cwd,
@@ -183,8 +183,8 @@ export class ClaudeSession {
       canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, this.log),
       stderr: (data) => this.log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
       spawnClaudeCodeProcess: (spawnOptions) => {
-        runner.handle = spawnClaudeCode(spawnOptions, { logger: this.log });
-        return runner.handle.child;
+        slot.handle = spawnClaudeCode(spawnOptions, { logger: this.log });
+        return slot.handle.child;
       },
     };
   }
@@ -233,8 +233,8 @@ export class ClaudeSession {
   private async replaceDeadProcess(runner: Runner, failure: unknown): Promise<void> {
     // The stream can also end with the process still up (an SDK failure): end it for good first.
     // Tools it started may still run as well; they belong to the dead process.
-    await runner.handle?.terminate(this.options.killGraceMs);
-    const exit = await runner.handle?.exited;
+    await runner.process.handle?.terminate(this.options.killGraceMs);
+    const exit = await runner.process.handle?.exited;
     if (this.runner === runner) this.runner = undefined;
     this.log.warn({ err: failure, exit }, 'claude process died');
     const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;
