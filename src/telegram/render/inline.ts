@@ -36,7 +36,16 @@ const WHITESPACE = /\s/u;
 const PUNCTUATION = /[\p{P}\p{S}]/u;
 const ALPHANUMERIC = /[\p{L}\p{N}]/u;
 const LINK_SCHEMES = /^(?:https?:\/\/[^\s/]+\.[^\s/]+|https?:\/\/localhost|tg:\/\/)/i;
-const BARE_URL = /^https?:\/\/[^\s<>]+/i;
+const BARE_URL = /https?:\/\/[^\s<>]+/iy;
+const BACKTICKS = /`+/y;
+const AUTOLINK = /<((?:https?|tg):\/\/[^\s<>]+)>/iy;
+const LINK_TITLE = /"[^"]*"|'[^']*'/y;
+
+/** Matches a sticky pattern exactly at `index`, without copying the rest of the text. */
+function matchAt(pattern: RegExp, text: string, index: number): RegExpExecArray | null {
+  pattern.lastIndex = index;
+  return pattern.exec(text);
+}
 
 function flatten(nodes: Node[], style: Style, out: Run[]): void {
   for (const node of nodes) {
@@ -102,7 +111,7 @@ function parseNodes(text: string): Node[] {
         items.push({ kind: 'styled', style: { code: true }, children: [{ kind: 'text', text: span.code }] });
         i = span.end;
       } else {
-        const run = /^`+/.exec(text.slice(i))?.[0] ?? '`';
+        const run = matchAt(BACKTICKS, text, i)?.[0] ?? '`';
         buffer += run;
         i += run.length;
       }
@@ -125,7 +134,7 @@ function parseNodes(text: string): Node[] {
       }
     }
     if (char === '<') {
-      const auto = /^<((?:https?|tg):\/\/[^\s<>]+)>/i.exec(text.slice(i));
+      const auto = matchAt(AUTOLINK, text, i);
       const target = auto?.[1] ? linkTarget(auto[1]) : undefined;
       if (auto && target) {
         flushText();
@@ -135,7 +144,7 @@ function parseNodes(text: string): Node[] {
       }
     }
     if ((char === 'h' || char === 'H') && (i === 0 || !/[\p{L}\p{N}]/u.test(text[i - 1] as string))) {
-      const url = BARE_URL.exec(text.slice(i))?.[0];
+      const url = matchAt(BARE_URL, text, i)?.[0];
       if (url) {
         // A bare URL is left for Telegram to recognise; its `_` and `*` are not emphasis.
         buffer += trimUrlPunctuation(url);
@@ -217,13 +226,15 @@ function codeSpan(text: string, start: number): { code: string; end: number } | 
 function linkAt(text: string, start: number): { label: string; url: string; end: number } | undefined {
   let depth = 0;
   let i = start;
-  for (; i < text.length; i++) {
+  // Link text longer than this is not a link; the bound keeps a run of `[` from costing n².
+  const end = Math.min(text.length, start + 2000);
+  for (; i < end; i++) {
     const char = text[i];
     if (char === '\\') i++;
     else if (char === '[') depth++;
     else if (char === ']' && --depth === 0) break;
   }
-  if (i >= text.length || text[i + 1] !== '(') return undefined;
+  if (i >= end || text[i + 1] !== '(') return undefined;
   const label = text.slice(start + 1, i);
   let j = i + 2;
   while (text[j] === ' ') j++;
@@ -248,7 +259,7 @@ function linkAt(text: string, start: number): { label: string; url: string; end:
     url = text.slice(urlStart, j);
   }
   while (text[j] === ' ') j++;
-  const title = /^(?:"[^"]*"|'[^']*')/.exec(text.slice(j));
+  const title = matchAt(LINK_TITLE, text, j);
   if (title) j += title[0].length;
   while (text[j] === ' ') j++;
   if (text[j] !== ')') return undefined;
