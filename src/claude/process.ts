@@ -231,11 +231,14 @@ export class ClaudeSession {
   }
 
   private async replaceDeadProcess(runner: Runner, failure: unknown): Promise<void> {
+    // Messages sent meanwhile wait in the queue (pump skips a closing runner) for the new process.
+    runner.closing = true;
     // The stream can also end with the process still up (an SDK failure): end it for good first.
     // Tools it started may still run as well; they belong to the dead process.
     await runner.process.handle?.terminate(this.options.killGraceMs);
     const exit = await runner.process.handle?.exited;
-    if (this.runner === runner) this.runner = undefined;
+    if (this.closed) return;
+    this.runner = undefined;
     this.log.warn({ err: failure, exit }, 'claude process died');
     const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;
     const lost = this.inFlight;
