@@ -81,6 +81,26 @@ export function runsToHtml(runs: readonly Run[]): string {
   return html;
 }
 
+/**
+ * For each run, how many entities are open in it and how many of those it opens itself (the rest
+ * continue from the run before). A message that starts at run k carries `open[k]` entities from the start.
+ */
+export function entityCounts(runs: readonly Run[]): { open: number[]; opened: number[] } {
+  const open: number[] = [];
+  const opened: number[] = [];
+  let previous: Tag[] = [];
+  for (const run of runs) {
+    const tags = run.text === '' ? [] : tagsFor(run.style);
+    let shared = 0;
+    while (shared < previous.length && shared < tags.length && previous[shared]?.key === tags[shared]?.key)
+      shared++;
+    open.push(tags.length);
+    opened.push(tags.length - shared);
+    if (run.text !== '') previous = tags;
+  }
+  return { open, opened };
+}
+
 export function runsToPlain(runs: readonly Run[]): string {
   return runs.map((run) => run.text).join('');
 }

@@ -30,6 +30,8 @@ export function expectSendable(chunks: RenderedChunk[], maxLength = 4096): Parse
       }
     }
     expect(parsed.text.length).toBeLessThanOrEqual(maxLength);
+    // Telegram silently ignores formatting beyond a message's 100th entity.
+    expect(parsed.entities.length).toBeLessThanOrEqual(100);
     expect(parsed.text.trim()).not.toBe('');
     expect(parsed.text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
     return parsed;

@@ -98,6 +98,20 @@ describe('renderMarkdown: answers far beyond one message', () => {
     }
   });
 
+  it('starts a new message before the 100th entity, so no formatting is silently lost', () => {
+    const markdown = Array.from({ length: 300 }, (_, n) => `- **item ${n}**: \`v_${n}\``).join('\n');
+    expect(markdown.length).toBeLessThan(8000);
+    const chunks = renderMarkdown(markdown);
+    const parsed = expectSendable(chunks);
+    expect(parsed.length).toBeGreaterThanOrEqual(6);
+    expect(parsed.flatMap((chunk) => covered(chunk, 'bold'))).toEqual(
+      Array.from({ length: 300 }, (_, n) => `item ${n}`),
+    );
+    expect(parsed.flatMap((chunk) => covered(chunk, 'code'))).toEqual(
+      Array.from({ length: 300 }, (_, n) => `v_${n}`),
+    );
+  });
+
   it('counts the limit in UTF-16 code units, as Telegram does', () => {
     const chunks = renderMarkdown('𝕏'.repeat(3000));
     expect(chunks.map((chunk) => chunk.plain.length)).toEqual([4096, 1904]);
