@@ -88,7 +88,7 @@ const isRefusal = (error: unknown): error is GrammyError =>
 const isNotModified = (error: unknown): boolean =>
   error instanceof GrammyError && error.description.includes('message is not modified');
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
@@ -117,7 +117,7 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
         if (!isTransient(error) || attempt >= transientRetries) throw error;
         const delay = retryDelayMs * 2 ** attempt;
         logger.warn(
-          { what, attempt: attempt + 1, delay, error: describe(error) },
+          { what, attempt: attempt + 1, delay, error: errorText(error) },
           'telegram call failed, retrying',
         );
         await sleep(delay);
@@ -164,8 +164,15 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
       ]);
     }
     for (const [what, call] of attempts) {
-      const sent = await refusedAsUndefined(what, call);
-      if (sent) return sent.message_id;
+      try {
+        return (await withRetry(what, call)).message_id;
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        logger.warn({ what, chatId, error: error.description }, 'telegram refused the message');
+        // A 400 is about this message's markup or buttons, so a simpler form may pass; a 403 (the
+        // owner blocked the bot, the chat is gone) will not get better.
+        if (error.error_code !== 400) return undefined;
+      }
     }
     return undefined;
   }
@@ -200,7 +207,8 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
     const [first, ...rest] = chunks as [RenderedChunk, ...RenderedChunk[]];
     const ids = await sendChunks(chatId, [first], undefined);
     const caption = `${label ? `[${label}] ` : ''}The full answer (${markdown.length} characters) is in the attached file.`;
-    const file = new InputFile(new TextEncoder().encode(markdown), `${label ?? 'answer'}.md`);
+    const fileName = `${(label ?? 'answer').replace(/[^\p{L}\p{N}_-]+/gu, '_')}.md`;
+    const file = new InputFile(new TextEncoder().encode(markdown), fileName);
     const documentMarkup = extra.replyMarkup ? { reply_markup: extra.replyMarkup } : {};
     const document = await refusedAsUndefined('sendDocument', () =>
       api.sendDocument(chatId, file, { caption: truncateUtf16(caption, 1024), ...documentMarkup }),
@@ -222,7 +230,7 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
   function startTyping(chatId: number): { stop(): void } {
     const sendTyping = (): void => {
       api.sendChatAction(chatId, 'typing').catch((error: unknown) => {
-        logger.debug({ chatId, error: describe(error) }, 'typing indicator failed');
+        logger.debug({ chatId, error: errorText(error) }, 'typing indicator failed');
       });
     };
     sendTyping();
@@ -264,7 +272,7 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
         }
         shown = text;
       } catch (error) {
-        logger.warn({ chatId, error: describe(error) }, 'status message update failed');
+        logger.warn({ chatId, error: errorText(error) }, 'status message update failed');
       }
     }
 
@@ -309,7 +317,7 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
         const id = messageId;
         await refusedAsUndefined('status delete', () => api.deleteMessage(chatId, id)).catch(
           (error: unknown) => {
-            logger.warn({ chatId, error: describe(error) }, 'status message delete failed');
+            logger.warn({ chatId, error: errorText(error) }, 'status message delete failed');
           },
         );
       },

@@ -122,6 +122,39 @@ describe('sendMarkdown', () => {
     expect(file?.text).toMatch(/full answer/i);
   });
 
+  it('sends every part as messages when the file cannot be sent', async () => {
+    api.config.use((previous, method, payload, signal) =>
+      method === 'sendDocument'
+        ? Promise.resolve({ ok: false, error_code: 400, description: 'Bad Request: file is too big' })
+        : previous(method, payload, signal),
+    );
+    const markdown = paragraphs(120);
+    const ids = await delivery.sendMarkdown(OWNER, markdown);
+    const messages = tg.messages(OWNER);
+    expect(messages.map((message) => message.text)).toEqual(
+      renderMarkdown(markdown).map((chunk) => chunk.plain),
+    );
+    expect(ids).toHaveLength(messages.length);
+  });
+
+  it('gives up quietly, without retrying in other forms, when the owner has blocked the bot', async () => {
+    const attempts: string[] = [];
+    api.config.use((_previous, method) => {
+      attempts.push(method);
+      return Promise.resolve({
+        ok: false,
+        error_code: 403,
+        description: 'Forbidden: bot was blocked by the user',
+      });
+    });
+    const ids = await delivery.sendMarkdown(OWNER, '**Done**', {
+      replyMarkup: { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] },
+    });
+    expect(ids).toEqual([]);
+    expect(attempts).toEqual(['sendMessage']);
+    expect(warnings()).toHaveLength(1);
+  });
+
   it('prefixes every message with the bold label of the session it comes from', async () => {
     const markdown = paragraphs(22);
     await delivery.sendMarkdown(OWNER, markdown, { label: 'research' });
