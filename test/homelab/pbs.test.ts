@@ -118,7 +118,11 @@ describe('/pbs and /backups against a fake Proxmox Backup Server', () => {
   });
 
   it('still lists backups when PVE fails, saying why', async () => {
-    const text = await homelab({ ...pbs.env, ...pve.env, PVE_TOKEN_SECRET: 'wrong-pve-secret' }).backups();
+    const text = await homelab({
+      ...pbs.env,
+      ...pve.env,
+      PVE_TOKEN_SECRET: '0b1c2d3e-not-the-secret',
+    }).backups();
     expect(text).toContain('vm/100 web');
     expect(text).toContain('Proxmox VE says the credentials are wrong (HTTP 401)');
   });
