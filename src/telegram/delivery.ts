@@ -6,6 +6,7 @@ import {
   type RenderedChunk,
   renderMarkdown,
   renderPlainChunks,
+  TELEGRAM_ENTITY_LIMIT,
   TELEGRAM_MESSAGE_LIMIT,
   truncateUtf16,
   truncateUtf16Start,
@@ -199,9 +200,10 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
     const prefix = label
       ? { html: `<b>[${escapeHtml(label)}]</b>\n`, plain: `[${label}]\n` }
       : { html: '', plain: '' };
-    const chunks = renderMarkdown(markdown, { maxLength: TELEGRAM_MESSAGE_LIMIT - prefix.plain.length }).map(
-      (chunk) => ({ html: prefix.html + chunk.html, plain: prefix.plain + chunk.plain }),
-    );
+    const chunks = renderMarkdown(markdown, {
+      maxLength: TELEGRAM_MESSAGE_LIMIT - prefix.plain.length,
+      maxEntities: TELEGRAM_ENTITY_LIMIT - (label ? 1 : 0),
+    }).map((chunk) => ({ html: prefix.html + chunk.html, plain: prefix.plain + chunk.plain }));
     if (chunks.length <= maxMessages) return sendChunks(chatId, chunks, extra.replyMarkup);
 
     const [first, ...rest] = chunks as [RenderedChunk, ...RenderedChunk[]];

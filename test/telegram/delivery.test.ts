@@ -167,6 +167,17 @@ describe('sendMarkdown', () => {
     }
   });
 
+  it('keeps a labelled message within 100 entities, the label included', async () => {
+    const markdown = Array.from({ length: 150 }, (_, n) => `- **disk ${n}** ok`).join('\n');
+    await delivery.sendMarkdown(OWNER, markdown, { label: 'homelab' });
+    const messages = tg.messages(OWNER);
+    expect(messages).toHaveLength(2);
+    for (const message of messages) expect(message.entities.length).toBeLessThanOrEqual(100);
+    expect(
+      messages.flatMap((message) => message.entities).filter((entity) => entity.type === 'bold'),
+    ).toHaveLength(152);
+  });
+
   it('retries a message after a server error or a dropped connection, so it is not lost', async () => {
     tg.failNext('sendMessage', 1, 500);
     tg.failNext('sendMessage', 1, 'reset');

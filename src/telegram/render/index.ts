@@ -3,7 +3,7 @@ import { layoutBlocks } from './layout.ts';
 import { runsToHtml, runsToPlain } from './runs.ts';
 import { splitRuns } from './split.ts';
 
-export { renderPlainChunks } from './split.ts';
+export { renderPlainChunks, TELEGRAM_ENTITY_LIMIT } from './split.ts';
 export { escapeHtml, truncateUtf16, truncateUtf16Start } from './text.ts';
 
 /** One Telegram message: `html` for parse_mode HTML, `plain` the same text without markup. */
@@ -23,8 +23,14 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  *
  * @example renderMarkdown('**Done.** See `x < y`') // [{ html: '<b>Done.</b> See <code>x &lt; y</code>', plain: 'Done. See x < y' }]
  */
-export function renderMarkdown(markdown: string, options: { maxLength?: number } = {}): RenderedChunk[] {
+export function renderMarkdown(
+  markdown: string,
+  options: { maxLength?: number; maxEntities?: number } = {},
+): RenderedChunk[] {
   const maxLength = options.maxLength ?? TELEGRAM_MESSAGE_LIMIT;
   const runs = layoutBlocks(parseBlocks(markdown.replace(LONE_SURROGATE, '\ufffd')));
-  return splitRuns(runs, maxLength).map((piece) => ({ html: runsToHtml(piece), plain: runsToPlain(piece) }));
+  return splitRuns(runs, maxLength, options.maxEntities).map((piece) => ({
+    html: runsToHtml(piece),
+    plain: runsToPlain(piece),
+  }));
 }
