@@ -124,10 +124,12 @@ describe('/kuma against a fake Uptime Kuma', () => {
   it('keeps monitors apart in 1.23 by their labels even when names repeat', async () => {
     kuma.data.version = '1.23';
     const original = kuma.data.monitors;
-    kuma.data.monitors = [
-      ...original,
-      { ...defaultKumaData().monitors[0], id: 9, url: 'https://cloud2.example.com' } as never,
-    ];
+    const twin = {
+      ...defaultKumaData().monitors[0],
+      id: 9,
+      url: 'https://cloud2.example.com',
+    } as (typeof original)[number];
+    kuma.data.monitors = [...original, twin];
     const text = await kumaReport(kuma.env);
     kuma.data.monitors = original;
     expect(text).toContain('6 monitors');

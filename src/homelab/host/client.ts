@@ -42,11 +42,38 @@ export interface HostReaderDeps {
 
 /** Kernel and virtual filesystems: none of them is a disk the owner cares about. */
 const PSEUDO_FILESYSTEMS = new Set([
-  'autofs', 'binfmt_misc', 'bpf', 'cgroup', 'cgroup2', 'configfs', 'debugfs', 'devpts', 'devtmpfs',
-  'efivarfs', 'fusectl', 'hugetlbfs', 'mqueue', 'nsfs', 'proc', 'pstore', 'ramfs', 'rpc_pipefs',
-  'securityfs', 'selinuxfs', 'squashfs', 'sysfs', 'tmpfs', 'tracefs', 'fuse.lxcfs', 'fuse.gvfsd-fuse',
-  'fuse.portal', 'fuse.snapfuse', 'overlay', 'nfsd', 'iso9660',
-]); // biome-ignore format: a word list reads best packed
+  'autofs',
+  'binfmt_misc',
+  'bpf',
+  'cgroup',
+  'cgroup2',
+  'configfs',
+  'debugfs',
+  'devpts',
+  'devtmpfs',
+  'efivarfs',
+  'fusectl',
+  'hugetlbfs',
+  'mqueue',
+  'nsfs',
+  'proc',
+  'pstore',
+  'ramfs',
+  'rpc_pipefs',
+  'securityfs',
+  'selinuxfs',
+  'squashfs',
+  'sysfs',
+  'tmpfs',
+  'tracefs',
+  'fuse.lxcfs',
+  'fuse.gvfsd-fuse',
+  'fuse.portal',
+  'fuse.snapfuse',
+  'overlay',
+  'nfsd',
+  'iso9660',
+]);
 
 /** `/proc/mounts` writes spaces and other odd characters in octal (`\040`). */
 function unescapeMountField(field: string): string {
