@@ -16,6 +16,8 @@ import { SessionOutput } from './telegram/session-output.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
 const SHUTDOWN_DEADLINE_MS = 4_500;
+const POLLING_STOP_MS = 2_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** The composition root: settings → store → sessions → bot → run; signals. */
 export async function startApp(settings: Settings): Promise<void> {
@@ -88,10 +90,12 @@ export async function startApp(settings: Settings): Promise<void> {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    await Promise.allSettled([runner.isRunning() ? runner.stop() : Promise.resolve(), manager.closeAll()]);
+    // Polling stops at once when Telegram answers; an unreachable Telegram must not hold up the exit.
+    const pollingStopped = runner.isRunning() ? runner.stop() : Promise.resolve();
+    await Promise.allSettled([Promise.race([pollingStopped, delay(POLLING_STOP_MS)]), manager.closeAll()]);
     logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }

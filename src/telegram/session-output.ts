@@ -21,6 +21,8 @@ interface TurnState {
  */
 export class SessionOutput {
   private readonly turns = new Map<string, TurnState>();
+  /** Each session's output goes out strictly in order, even when Telegram makes one send wait. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -38,9 +40,13 @@ export class SessionOutput {
   }
 
   handle(chatId: number, session: string, event: ClaudeEvent): void {
-    void this.present(chatId, session, event).catch((error: unknown) =>
-      this.deps.logger.error({ err: error, session }, 'could not deliver Claude output'),
-    );
+    const previous = this.chains.get(session) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.present(chatId, session, event))
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error, session }, 'could not deliver Claude output'),
+      );
+    this.chains.set(session, next);
   }
 
   private async present(chatId: number, session: string, event: ClaudeEvent): Promise<void> {

@@ -99,7 +99,7 @@ export async function startWorld(
       const bot = startBotProcess({ ...env, ...extraEnv });
       world.bot = bot;
       await waitUntil(
-        () => tg.callsTo('getUpdates').length > 0,
+        () => tg.isPolling(),
         15_000,
         () => bot.output(),
       );

@@ -129,7 +129,7 @@ describe('sessions from Telegram, end to end', () => {
     world.say('slow three');
     const answers = [];
     for (const word of ['one', 'two', 'three'])
-      answers.push(await world.tg.waitForMessage(chat, `You said: slow ${word}`, { timeoutMs: 30_000 }));
+      answers.push(await world.tg.waitForMessage(chat, `You said: slow ${word}`, { timeoutMs: 15_000 }));
     expect(answers.map((m) => m.messageId)).toEqual(
       [...answers.map((m) => m.messageId)].sort((a, b) => a - b),
     );
