@@ -39,7 +39,7 @@ export async function startApp(settings: Settings): Promise<void> {
     now,
     logger,
     onEvent: (chatId, session, event) => output?.handle(Number(chatId), session, event),
-    startProcess: ({ session, persona }) =>
+    startProcess: ({ session, persona, chatOf }) =>
       createClaudeSession({
         cwd: session.dir,
         resume: session.metadata.claude_session_id ?? undefined,
@@ -49,7 +49,16 @@ export async function startApp(settings: Settings): Promise<void> {
         permissionMode: persona.settings.permission_mode,
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
-        askPermission: denyToolsNeedingApproval,
+        askPermission: async (request) => {
+          const decision = await denyToolsNeedingApproval(request);
+          output?.toolRefused(
+            Number(chatOf()),
+            session.metadata.name,
+            request.summary,
+            persona.settings.permission_mode,
+          );
+          return decision;
+        },
         logger: logger.child({ session: session.metadata.name }),
       }),
   });
@@ -68,9 +77,10 @@ export async function startApp(settings: Settings): Promise<void> {
         logger,
       });
       output = sessionOutput;
+      // Homelab first: the session commands end in a catch-all that answers every other text.
       return [
-        sessionCommands({ manager, personas, output: sessionOutput }),
         homelabCommands({ homelab, delivery, logger }),
+        sessionCommands({ manager, personas, output: sessionOutput }),
       ];
     },
   });

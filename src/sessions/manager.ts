@@ -22,6 +22,8 @@ export interface LiveProcess {
 export interface StartProcessOptions {
   session: Session;
   persona: Persona;
+  /** The chat the session currently talks to (it changes when another chat switches to it). */
+  chatOf: () => ChatId;
 }
 
 export type StartProcess = (options: StartProcessOptions) => LiveProcess;
@@ -161,15 +163,17 @@ export class SessionManager {
       this.deps.logger.error({ session: name }, 'persona.json missing or damaged');
       return undefined;
     }
-    const process = this.deps.startProcess({ session, persona });
-    const entry: Live = { process, chatId, unsubscribe: () => {} };
-    entry.unsubscribe = process.on((event) => {
+    let entry: Live | undefined;
+    const process = this.deps.startProcess({ session, persona, chatOf: () => entry?.chatId ?? chatId });
+    entry = { process, chatId, unsubscribe: () => {} };
+    const live = entry;
+    live.unsubscribe = process.on((event) => {
       if (event.type === 'started' || event.type === 'completed') this.recordSessionId(name, event.sessionId);
-      this.deps.onEvent(entry.chatId, name, event);
+      this.deps.onEvent(live.chatId, name, event);
     });
-    this.live.set(name, entry);
+    this.live.set(name, live);
     this.deps.logger.info({ session: name }, 'claude process started');
-    return entry;
+    return live;
   }
 
   private recordSessionId(name: string, sessionId: string): void {

@@ -40,9 +40,21 @@ export class SessionOutput {
   }
 
   handle(chatId: number, session: string, event: ClaudeEvent): void {
-    const previous = this.chains.get(session) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.present(chatId, session, event))
+    this.inOrder(session, () => this.present(chatId, session, event));
+  }
+
+  /** A tool that needs approval was refused: the owner sees what, and why. */
+  toolRefused(chatId: number, session: string, summary: string, permissionMode = 'default'): void {
+    this.inOrder(session, async () => {
+      const text = `🚫 Refused: ${summary}. This session's permission mode (${permissionMode}) needs approval for it, and approving from the chat is not available yet.`;
+      await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, text));
+    });
+  }
+
+  /** Runs `task` after everything already queued for the session. */
+  private inOrder(session: string, task: () => Promise<void>): void {
+    const next = (this.chains.get(session) ?? Promise.resolve())
+      .then(task)
       .catch((error: unknown) =>
         this.deps.logger.error({ err: error, session }, 'could not deliver Claude output'),
       );

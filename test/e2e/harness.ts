@@ -144,9 +144,11 @@ export async function waitUntil(
 }
 
 /** Live `claude` processes working for this world (found by their HOME), with their state letters. */
-export async function claudeProcesses(home: string): Promise<Array<{ pid: number; state: string }>> {
-  const { readdir, readFile } = await import('node:fs/promises');
-  const found: Array<{ pid: number; state: string }> = [];
+export async function claudeProcesses(
+  home: string,
+): Promise<Array<{ pid: number; state: string; cwd: string }>> {
+  const { readdir, readFile, readlink } = await import('node:fs/promises');
+  const found: Array<{ pid: number; state: string; cwd: string }> = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -156,7 +158,8 @@ export async function claudeProcesses(home: string): Promise<Array<{ pid: number
       ]);
       const program = path.basename(cmdline.split('\0')[0] ?? '');
       if (program !== 'claude' || !environ.split('\0').includes(`HOME=${home}`)) continue;
-      found.push({ pid: Number(entry), state: processState(Number(entry)) ?? '?' });
+      const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
+      found.push({ pid: Number(entry), state: processState(Number(entry)) ?? '?', cwd });
     } catch {
       // gone meanwhile
     }

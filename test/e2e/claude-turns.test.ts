@@ -1,0 +1,92 @@
+/**
+ * What the owner sees while Claude works, end to end with the real CLI: refused tools, failures
+ * told plainly, a crashed process replaced, and one session's long turn never holding up others.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Script } from '../fakes/anthropic/index.ts';
+import { claudeProcesses, defunctClaudes, OWNER_ID, startWorld, type World, waitUntil } from './harness.ts';
+
+const chat = OWNER_ID;
+
+/** The fake model: what it answers depends on what the owner wrote. */
+const script: Script = (turn) => {
+  const [toolResult] = turn.toolResults;
+  if (toolResult) return { text: `The tool said: ${toolResult.content}` };
+  const text = turn.userText;
+  if (text === 'make a file') return { toolUse: { name: 'Bash', input: { command: 'echo hi > made.txt' } } };
+  if (text === 'unauthorized') return { error: 401 };
+  if (text.startsWith('slow'))
+    return { text: `You said: ${text}`, chunks: ['You said: ', text], chunkDelayMs: 2_500 };
+  return { text: `You said: ${text}` };
+};
+
+describe("Claude's turns as the owner sees them", () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld({ script });
+    await world.startBot();
+    world.say('/new alpha');
+    await world.tg.waitForMessage(chat, "Session 'alpha' created.");
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.close();
+  }, 30_000);
+
+  it('a tool that needs approval is refused with a clear line, and nothing runs', async () => {
+    world.say('make a file');
+    const refusal = await world.tg.waitForMessage(chat, '🚫 Refused: Running: echo hi > made.txt', {
+      timeoutMs: 30_000,
+    });
+    expect(refusal.text).toContain('permission mode (default)');
+    await world.tg.waitForMessage(chat, 'The tool said:', { timeoutMs: 30_000 });
+    expect(existsSync(path.join(world.dataDir, 'sessions/alpha/made.txt'))).toBe(false);
+  });
+
+  it('a model API that refuses the credentials is told plainly, and the session stays usable', async () => {
+    world.say('unauthorized');
+    const failure = await world.tg.waitForMessage(chat, /not logged in|authentication|API key/i, {
+      timeoutMs: 30_000,
+    });
+    expect(failure.text).toContain('ANTHROPIC_API_KEY');
+    world.say('still there?');
+    await world.tg.waitForMessage(chat, 'You said: still there?', { timeoutMs: 30_000 });
+  });
+
+  it("a long turn never delays commands or another session's messages; its answer is labelled", async () => {
+    world.say('slow answer for alpha');
+    await waitUntil(
+      () => world.model.requests.some((r) => world.model.lastUserText(r) === 'slow answer for alpha'),
+      15_000,
+    );
+    world.say('/new beta');
+    await world.tg.waitForMessage(chat, "Session 'beta' created.");
+    world.say('quick question');
+    const quick = await world.tg.waitForMessage(chat, 'You said: quick question', { timeoutMs: 30_000 });
+    const slow = await world.tg.waitForMessage(chat, 'You said: slow answer for alpha', {
+      timeoutMs: 30_000,
+    });
+    expect(slow.messageId).toBeGreaterThan(quick.messageId);
+    expect(slow.text).toMatch(/^\[alpha\]/);
+    expect(quick.text).not.toContain('[beta]');
+  });
+
+  it('a Claude Code process killed mid-turn is replaced, the owner is told, and the message is answered', async () => {
+    const before = await claudeProcesses(world.home);
+    world.say('slow and then killed');
+    await waitUntil(
+      () => world.model.requests.some((r) => world.model.lastUserText(r) === 'slow and then killed'),
+      15_000,
+    );
+    const beta = before.find((p) => p.cwd === path.join(world.dataDir, 'sessions/beta'));
+    if (!beta) throw new Error('no claude process found');
+    process.kill(beta.pid, 'SIGKILL');
+    await world.tg.waitForMessage(chat, /stopped unexpectedly/, { timeoutMs: 15_000 });
+    await world.tg.waitForMessage(chat, 'You said: slow and then killed', { timeoutMs: 30_000 });
+    expect(await defunctClaudes()).toEqual([]);
+    expect(await claudeProcesses(world.home)).toHaveLength(2);
+  });
+});
