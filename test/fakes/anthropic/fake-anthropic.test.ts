@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeAnthropic, type ModelTurn, startFakeAnthropic } from './index.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary SSE payloads
@@ -211,6 +211,38 @@ describe('fake Anthropic Messages API', () => {
     expect(scriptCalls).toBe(0);
     expect(model.requests).toHaveLength(0);
     expect(model.titleRequests).toHaveLength(1);
+  });
+
+  it('stamps each request with when it arrived and when the last byte of its answer left', async () => {
+    let clock = 1_000;
+    const finishedWhenDecided: Array<number | undefined> = [];
+    model = await startFakeAnthropic({
+      now: () => clock,
+      script: (turn) => {
+        finishedWhenDecided.push(turn.request.finishedAt);
+        clock = 2_000;
+        return { text: 'Hello there', chunks: ['Hel', 'lo there'], chunkDelayMs: 5 };
+      },
+    });
+    await client(model)
+      .messages.stream({ model: 'm', max_tokens: 10, tools, messages: [{ role: 'user', content: 'hi' }] })
+      .finalMessage();
+    await vi.waitFor(() => expect(model.requests[0]?.finishedAt).toBe(2_000));
+    expect(model.requests[0]?.receivedAt).toBe(1_000);
+    expect(finishedWhenDecided).toEqual([undefined]);
+  });
+
+  it('leaves finishedAt unset for a stream it cut off', async () => {
+    model = await startFakeAnthropic({ script: () => ({ cutOffAfterChars: 5, text: 'Hello, world' }) });
+    const stream = client(model).messages.stream({
+      model: 'm',
+      max_tokens: 10,
+      tools,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    await expect(stream.finalMessage()).rejects.toThrow();
+    expect(model.requests[0]?.receivedAt).toEqual(expect.any(Number));
+    expect(model.requests[0]?.finishedAt).toBeUndefined();
   });
 
   it('answers HEAD /api/hello and records it', async () => {

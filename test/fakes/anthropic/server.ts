@@ -9,6 +9,8 @@ export interface FakeAnthropicOptions {
   script?: Script;
   /** The title the fake gives a new session when Claude Code asks for one. */
   title?: string;
+  /** The clock of `receivedAt` and `finishedAt` (default `Date.now`). */
+  now?: () => number;
 }
 
 export interface FakeAnthropic {
@@ -33,6 +35,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** A scripted Anthropic Messages API on loopback, for the real `claude` binary to talk to. */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   let script = options.script ?? echoScript;
+  const now = options.now ?? Date.now;
   const requests: RecordedRequest[] = [];
   const titleRequests: RecordedRequest[] = [];
   const otherRequests: { method: string; url: string }[] = [];
@@ -61,6 +64,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   }
 
   async function answerMessages(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = now();
     const raw = await readBody(req);
     let parsed: ReturnType<typeof parseMessagesRequest>;
     try {
@@ -78,7 +82,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       seq,
       isTitleRequest: parsed.tools.length === 0,
       headers: req.headers,
+      receivedAt,
     };
+    res.once('finish', () => {
+      request.finishedAt = now();
+    });
     const context: ResponseContext = {
       messageId: `msg_fake_${++ids}`,
       model: parsed.model,

@@ -56,6 +56,7 @@ export type Update = Record<string, unknown> & { update_id: number };
 export interface CallRecord {
   method: string;
   params: Record<string, unknown>;
+  /** Clock time (ms) when the request arrived, before its body was read; a held long poll keeps its arrival time. */
   at: number;
   status: number;
   description?: string;

@@ -29,6 +29,17 @@ describe('getUpdates', () => {
     expect(typeof (update.message as { date: unknown }).date).toBe('number');
   });
 
+  it('records a call at the moment it arrived, not when it was answered', async () => {
+    let clock = 1_000_000;
+    tg = await startFakeTelegram({ rateLimits: false, now: () => clock });
+    const poll = callApi(tg, 'getUpdates', { timeout: 30 });
+    await vi.waitFor(() => expect(tg.isPolling()).toBe(true));
+    clock = 1_005_000;
+    tg.sendText({ userId: USER, text: 'wake up' });
+    await poll;
+    expect(tg.callsTo('getUpdates')).toMatchObject([{ at: 1_000_000, status: 200 }]);
+  });
+
   it('answers at once with nothing when timeout is 0', async () => {
     tg = await startFakeTelegram();
     expect((await callApi(tg, 'getUpdates')).result).toEqual([]);
