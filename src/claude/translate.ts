@@ -3,7 +3,7 @@ import type { ClaudeErrorKind, ClaudeEvent } from './events.ts';
 import { summarizeTool } from './summary.ts';
 
 export const NOT_LOGGED_IN_MESSAGE =
-  'Claude Code is not logged in on the host. Run `claude login` there, or set ANTHROPIC_API_KEY for the bot.';
+  'Claude Code is not logged in on the host. Run `claude` there and sign in with /login, or set ANTHROPIC_API_KEY for the bot.';
 
 const errorKinds: Partial<Record<SDKAssistantMessageError, ClaudeErrorKind>> = {
   authentication_failed: 'authentication_failed',

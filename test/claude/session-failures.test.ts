@@ -53,7 +53,7 @@ describe('ClaudeSession failures', () => {
     expect(log.of('error')).toEqual([
       { type: 'error', kind: 'authentication_failed', message: NOT_LOGGED_IN_MESSAGE },
     ]);
-    expect(NOT_LOGGED_IN_MESSAGE).toContain('claude login');
+    expect(NOT_LOGGED_IN_MESSAGE).toContain('/login');
     expect(failed?.isError).toBe(true);
     expect(failed?.answer).toBe('');
 
