@@ -39,11 +39,12 @@ function guestLine(guest: PveGuest): string {
 
 function guestSection(title: string, guests: Result<PveGuest[]> | undefined): string[] {
   if (guests === undefined) return [];
-  if (!guests.ok) return [`_${title}_`, problemLine(guests.failure.problem)];
+  // The blank line ends the list before it: a line right after a list item would join that item.
+  if (!guests.ok) return ['', `_${title}_`, problemLine(guests.failure.problem)];
   const real = guests.value.filter((guest) => !guest.template).sort((a, b) => a.vmid - b.vmid);
   if (real.length === 0) return [];
   const running = real.filter((guest) => guest.status === 'running').length;
-  return [`_${title}: ${running} of ${real.length} running_`, ...real.map(guestLine)];
+  return ['', `_${title}: ${running} of ${real.length} running_`, ...real.map(guestLine)];
 }
 
 function nodeLines({ node, qemu, lxc }: PveNodeReport): string[] {
@@ -62,5 +63,5 @@ export function formatPveReport(report: PveReport): string {
   if (!report.ok) return [heading, problemLine(report.failure.problem)].join('\n');
   if (report.value.length === 0) return [heading, '_no nodes_'].join('\n');
   const nodes = [...report.value].sort((a, b) => a.node.node.localeCompare(b.node.node));
-  return [heading, ...nodes.flatMap(nodeLines)].join('\n');
+  return [heading, ...nodes.map((node) => nodeLines(node).join('\n'))].join('\n\n');
 }
