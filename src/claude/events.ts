@@ -12,6 +12,7 @@ export type ClaudeErrorKind =
   | 'server_error' // model API 5xx
   | 'max_turns' // the turn hit the persona's max_turns
   | 'process_died' // the Claude Code process exited mid-turn
+  | 'conversation_not_found' // the Claude session to resume has no transcript; a fresh one was started
   | 'unknown';
 
 export type ClaudeEvent =

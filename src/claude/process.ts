@@ -11,7 +11,7 @@ import { MessageChannel } from './channel.ts';
 import type { ClaudeEvent, ClaudeEventListener } from './events.ts';
 import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
 import { type ClaudeProcessHandle, spawnClaudeCode } from './spawn.ts';
-import { ClaudeTranslator } from './translate.ts';
+import { ClaudeTranslator, missingConversationOf } from './translate.ts';
 
 /** What the owner sent: text, or content blocks (text and images). */
 export type UserContent = SDKUserMessage['message']['content'];
@@ -39,7 +39,10 @@ export interface ClaudeSessionOptions {
   settingSources?: SettingSource[];
   /** Between SIGTERM and SIGKILL on close. */
   killGraceMs?: number;
-  /** Restarts after unexpected exits without a finished turn in between, before giving up. */
+  /**
+   * Restarts after unexpected exits without a finished turn in between, before giving up until
+   * the next `send`. A turn that failed before asking the model anything does not count as finished.
+   */
   maxRestarts?: number;
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
@@ -52,6 +55,10 @@ interface ProcessSlot {
 
 interface Runner {
   query: Query;
+  /** The Claude session id this process was asked to continue. */
+  resume: string | undefined;
+  /** Claude Code said it has no transcript of `resume`. */
+  conversationMissing: boolean;
   input: MessageChannel<SDKUserMessage>;
   process: ProcessSlot;
   ready: boolean;
@@ -65,7 +72,7 @@ interface Runner {
  * Messages wait in the session's own queue and go to Claude one at a time, each after the
  * previous turn's result, so every answer belongs to exactly one message. A process that dies
  * is replaced by one resuming the same Claude session, and the message it was working on is
- * sent again.
+ * sent again; if Claude Code has no transcript of that session, a fresh one is started instead.
  *
  * @example
  * const session = createClaudeSession({ cwd, env: process.env, logger });
@@ -154,8 +161,18 @@ export class ClaudeSession {
   private launch(): void {
     const input = new MessageChannel<SDKUserMessage>();
     const slot: ProcessSlot = {};
-    const query = (this.options.query ?? sdkQuery)({ prompt: input, options: this.sdkOptions(slot) });
-    const runner: Runner = { query, input, process: slot, ready: false, closing: false, interrupting: false };
+    const resume = this.currentSessionId;
+    const query = (this.options.query ?? sdkQuery)({ prompt: input, options: this.sdkOptions(slot, resume) });
+    const runner: Runner = {
+      query,
+      resume,
+      conversationMissing: false,
+      input,
+      process: slot,
+      ready: false,
+      closing: false,
+      interrupting: false,
+    };
     this.runner = runner;
     runner.query.initializationResult().then(
       () => {
@@ -168,12 +185,12 @@ export class ClaudeSession {
     );
   }
 
-  private sdkOptions(slot: ProcessSlot): Options {
+  private sdkOptions(slot: ProcessSlot, resume: string | undefined): Options {
     const { options } = this;
     return {
       cwd: options.cwd,
       env: options.env,
-      ...(this.currentSessionId ? { resume: this.currentSessionId } : {}),
+      ...(resume ? { resume } : {}),
       systemPrompt: { type: 'preset', preset: 'claude_code', append: options.personaPrompt ?? '' },
       ...(options.model ? { model: options.model } : {}),
       ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
@@ -204,6 +221,11 @@ export class ClaudeSession {
     try {
       for await (const message of runner.query) {
         if (runner.closing) break;
+        // Not the owner's turn failing: the process cannot start. Its error result is not passed on.
+        if (runner.resume !== undefined && missingConversationOf(message) !== undefined) {
+          runner.conversationMissing = true;
+          break;
+        }
         for (const event of translator.translate(message)) this.handle(runner, event);
       }
     } catch (error) {
@@ -223,7 +245,8 @@ export class ClaudeSession {
     if (event.type === 'completed') {
       this.currentSessionId = event.sessionId;
       this.inFlight = undefined;
-      this.deathsWithoutProgress = 0;
+      // A turn that failed before the model was asked anything says nothing good about the process.
+      if (!(event.isError && event.numTurns === 0)) this.deathsWithoutProgress = 0;
       runner.interrupting = false;
     }
     this.emit(event);
@@ -239,10 +262,14 @@ export class ClaudeSession {
     const exit = await runner.process.handle?.exited;
     if (this.closed) return;
     this.runner = undefined;
-    this.log.warn({ err: failure, exit }, 'claude process died');
-    const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;
     const lost = this.inFlight;
     this.inFlight = undefined;
+    if (runner.conversationMissing) {
+      this.startFreshConversation(runner.resume, lost);
+      return;
+    }
+    this.log.warn({ err: failure, exit }, 'claude process died');
+    const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;
     this.deathsWithoutProgress += 1;
     if (this.deathsWithoutProgress > (this.options.maxRestarts ?? 2)) {
       this.emit({
@@ -253,12 +280,32 @@ export class ClaudeSession {
       this.deathsWithoutProgress = 0;
       return;
     }
-    if (lost !== undefined) this.queue.unshift(lost);
     this.emit({
       type: 'error',
       kind: 'process_died',
       message: `Claude Code stopped unexpectedly (${how}). Restarting it with the conversation so far${lost === undefined ? '' : '; your message will be answered'}.`,
     });
+    this.relaunch(lost);
+  }
+
+  /** Dropping the resume id is what ends the loop: a process without one cannot miss it. */
+  private startFreshConversation(missing: string | undefined, lost: UserContent | undefined): void {
+    this.log.warn(
+      { resume: missing },
+      'claude has no transcript of the session to resume; starting a fresh one',
+    );
+    this.currentSessionId = undefined;
+    this.emit({
+      type: 'error',
+      kind: 'conversation_not_found',
+      message: `The earlier conversation of this session could not be found (Claude Code has no transcript of session ${missing}); starting a fresh one${lost === undefined ? '' : ' to answer your message'}.`,
+    });
+    this.relaunch(lost);
+  }
+
+  /** A new process, with the message the previous one lost answered first. */
+  private relaunch(lost: UserContent | undefined): void {
+    if (lost !== undefined) this.queue.unshift(lost);
     this.launch();
     this.pump();
   }

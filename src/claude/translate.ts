@@ -39,6 +39,20 @@ function describeStatus(status: number | null, error: string): string {
   return `HTTP ${status} (${names[status] ?? error})`;
 }
 
+/**
+ * The session id Claude Code was asked to resume but has no transcript of (HOME or
+ * CLAUDE_CONFIG_DIR changed, the file was deleted). Claude Code 2.1.330 says so in an error
+ * result right at start-up and exits 1, so resuming the same id again can never work.
+ */
+export function missingConversationOf(message: SDKMessage): string | undefined {
+  if (message.type !== 'result' || message.subtype === 'success') return undefined;
+  for (const error of message.errors) {
+    const id = /No conversation found with session ID: *(\S+)/.exec(error)?.[1];
+    if (id) return id;
+  }
+  return undefined;
+}
+
 type Block = { type: string; [key: string]: unknown };
 
 function blocksOf(content: unknown): Block[] {
