@@ -49,6 +49,7 @@ export async function startApp(settings: Settings): Promise<void> {
         permissionMode: persona.settings.permission_mode,
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
+        killGraceMs: 2_000,
         askPermission: async (request) => {
           const decision = await denyToolsNeedingApproval(request);
           output?.toolRefused(

@@ -106,11 +106,10 @@ export class SessionManager {
       return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
     live.chatId = chatId;
     live.process.send(text);
-    void this.deps.store
+    // After the send, so Claude is never kept waiting for the disk.
+    await this.deps.store
       .update(name, { last_active_at: this.deps.now().toISOString() })
-      .catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
-      );
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'));
     return { ok: true, session: name, queued: live.process.queueLength };
   }
 

@@ -1,0 +1,152 @@
+/**
+ * The session manager's decisions (which reply, which process, which chat), with a recording
+ * process in place of Claude Code: the real CLI is exercised in test/e2e/.
+ */
+import { readdir } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClaudeEvent } from '../../src/claude/events.ts';
+import { type LiveProcess, NO_ACTIVE_SESSION, SessionManager } from '../../src/sessions/manager.ts';
+import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../../src/sessions/personas.ts';
+import { SessionStore } from '../../src/sessions/store.ts';
+import { captureLogger, makeTempDir, manualClock } from './helpers.ts';
+
+class RecordingProcess implements LiveProcess {
+  readonly sent: string[] = [];
+  closed = false;
+  private readonly listeners = new Set<(event: ClaudeEvent) => void>();
+  constructor(readonly session: string) {}
+  get queueLength() {
+    return this.sent.length;
+  }
+  get state() {
+    return this.closed ? 'closed' : 'idle';
+  }
+  send(text: string) {
+    this.sent.push(text);
+  }
+  on(listener: (event: ClaudeEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: ClaudeEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+  async close() {
+    this.closed = true;
+  }
+}
+
+let dataDir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir: dataDir, cleanup } = await makeTempDir()));
+afterEach(() => cleanup());
+
+function setup() {
+  const { logger } = captureLogger();
+  const clock = manualClock();
+  const store = new SessionStore({ dataDir, now: clock.now, logger });
+  const personas = new PersonaLibrary({
+    shippedDir: SHIPPED_PERSONAS_DIR,
+    ownerDir: `${dataDir}/personas`,
+    logger,
+  });
+  const processes: RecordingProcess[] = [];
+  const events: Array<{ chatId: unknown; session: string; event: ClaudeEvent }> = [];
+  const manager = new SessionManager({
+    store,
+    personas,
+    now: clock.now,
+    logger,
+    startProcess: ({ session }) => {
+      const process = new RecordingProcess(session.metadata.name);
+      processes.push(process);
+      return process;
+    },
+    onEvent: (chatId, session, event) => events.push({ chatId, session, event }),
+  });
+  return { manager, store, processes, events };
+}
+
+describe('SessionManager', () => {
+  it('/new creates, switches and starts one process at once', async () => {
+    const { manager, store, processes } = setup();
+    expect(await manager.create(1, 'work')).toEqual({ ok: true, message: "Session 'work' created." });
+    expect(processes.map((p) => p.session)).toEqual(['work']);
+    expect((await store.activeSession(1))?.metadata).toMatchObject({ name: 'work', status: 'active' });
+  });
+
+  it('names the persona when one is given, and lists the personas when it is unknown', async () => {
+    const { manager, processes } = setup();
+    expect((await manager.create(1, 'ideas', 'brainstorm')).message).toBe(
+      "Session 'ideas' created with persona 'brainstorm'.",
+    );
+    const unknown = await manager.create(1, 'other', 'pirate');
+    expect(unknown.ok).toBe(false);
+    expect(unknown.message).toContain("Persona 'pirate' doesn't exist");
+    for (const shipped of ['default', 'brainstorm', 'planner', 'research'])
+      expect(unknown.message).toContain(shipped);
+    expect(processes).toHaveLength(1);
+    expect(await readdir(`${dataDir}/sessions`)).toEqual(['ideas']);
+  });
+
+  it('refuses bad names without touching the disk', async () => {
+    const { manager, processes } = setup();
+    for (const name of ['../etc', 'a/b', '-dash', 'x'.repeat(33), 'ünï']) {
+      const outcome = await manager.create(1, name);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.message).toContain('Session names are 1–32 letters');
+    }
+    expect(processes).toHaveLength(0);
+  });
+
+  it('switching keeps the session left behind running, and reuses a live process', async () => {
+    const { manager, processes } = setup();
+    await manager.create(1, 'a');
+    await manager.create(1, 'b');
+    expect((await manager.switchTo(1, 'a')).message).toBe("Switched to session 'a'.");
+    expect(processes.map((p) => [p.session, p.closed])).toEqual([
+      ['a', false],
+      ['b', false],
+    ]);
+    expect(manager.liveSessions().sort()).toEqual(['a', 'b']);
+  });
+
+  it('switching to an unknown session says how to create it', async () => {
+    const { manager } = setup();
+    expect((await manager.switchTo(1, 'ghost')).message).toBe(
+      "Session 'ghost' doesn't exist. Use /new ghost to create it.",
+    );
+  });
+
+  it("plain text goes to the chat's active session, in order; without one it says how to start", async () => {
+    const { manager, processes } = setup();
+    expect(await manager.send(1, 'hello')).toEqual({ ok: false, message: NO_ACTIVE_SESSION });
+    await manager.create(1, 'a');
+    await manager.send(1, 'one');
+    await manager.send(1, 'two');
+    expect(processes[0]?.sent).toEqual(['one', 'two']);
+  });
+
+  it("a session's events go to the chat that last used it, and its session id is recorded", async () => {
+    const { manager, store, processes, events } = setup();
+    await manager.create(1, 'shared');
+    await manager.switchTo(2, 'shared');
+    processes[0]?.emit({ type: 'started', sessionId: 'abc-123', model: 'm' });
+    expect(events).toEqual([
+      { chatId: 2, session: 'shared', event: expect.objectContaining({ type: 'started' }) },
+    ]);
+    await expect.poll(async () => (await store.get('shared'))?.metadata.claude_session_id).toBe('abc-123');
+  });
+
+  it('a session switched to after a restart gets a process at once, and closeAll ends them all', async () => {
+    const first = setup();
+    await first.manager.create(1, 'a');
+    await first.manager.closeAll();
+    expect(first.processes[0]?.closed).toBe(true);
+    const second = setup();
+    await second.manager.switchTo(1, 'a');
+    expect(second.processes.map((p) => p.session)).toEqual(['a']);
+    await second.manager.closeAll();
+    expect(second.manager.liveSessions()).toEqual([]);
+  });
+});
