@@ -243,11 +243,14 @@ export class ClaudeSession {
     // An interrupted turn ends in an error result: that is what the owner asked for, not a failure.
     if (runner.interrupting && event.type === 'error' && event.kind === 'unknown') return;
     if (event.type === 'completed') {
-      this.currentSessionId = event.sessionId;
       this.inFlight = undefined;
-      // A turn that failed before the model was asked anything says nothing good about the process.
-      if (!(event.isError && event.numTurns === 0)) this.deathsWithoutProgress = 0;
       runner.interrupting = false;
+      // A turn that failed before the model was asked anything proves nothing: not that the
+      // process works, nor that its session id (never announced by `started`) has a transcript.
+      if (!event.isError || event.numTurns > 0) {
+        this.currentSessionId = event.sessionId;
+        this.deathsWithoutProgress = 0;
+      }
     }
     this.emit(event);
     if (event.type === 'completed') this.pump();

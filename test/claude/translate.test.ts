@@ -1,7 +1,11 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { describe, expect, it } from 'vitest';
 import { summarizeTool } from '../../src/claude/summary.ts';
-import { ClaudeTranslator, NOT_LOGGED_IN_MESSAGE } from '../../src/claude/translate.ts';
+import {
+  ClaudeTranslator,
+  missingConversationOf,
+  NOT_LOGGED_IN_MESSAGE,
+} from '../../src/claude/translate.ts';
 
 const sessionId = '7bcafecf-d9db-438d-b88c-fe6b3e9d9544';
 const base = { session_id: sessionId, uuid: 'b55960fe-9a79-4297-a7fb-804d218e60d0' };
@@ -202,6 +206,26 @@ describe('ClaudeTranslator', () => {
       kind: 'unknown',
       message: 'Claude Code failed: tool runner crashed',
     });
+  });
+
+  it('recognises the start-up failure of a resume id Claude Code has no transcript of', () => {
+    const gone = '7c9e6679-7425-40de-944b-e07fc1f99a8b';
+    const notFound = result({
+      subtype: 'error_during_execution',
+      is_error: true,
+      num_turns: 0,
+      errors: [`No conversation found with session ID: ${gone}`],
+    });
+    expect(missingConversationOf(notFound)).toBe(gone);
+    expect(missingConversationOf(result({ result: `No conversation found with session ID: ${gone}` }))).toBe(
+      undefined,
+    );
+    expect(
+      missingConversationOf(
+        result({ subtype: 'error_during_execution', is_error: true, errors: ['tool runner crashed'] }),
+      ),
+    ).toBe(undefined);
+    expect(missingConversationOf(init)).toBe(undefined);
   });
 
   it('ignores messages the phone does not need', () => {

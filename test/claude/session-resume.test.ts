@@ -1,0 +1,147 @@
+import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClaudeSession, createClaudeSession } from '../../src/claude/process.ts';
+import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic/index.ts';
+import { type ClaudeSandbox, claudeSandbox, EventLog, testLogger } from './helpers.ts';
+
+/** A Claude session id with no transcript anywhere (as after a change of HOME or CLAUDE_CONFIG_DIR). */
+const GONE = '7c9e6679-7425-40de-944b-e07fc1f99a8b';
+
+let model: FakeAnthropic | undefined;
+let sandbox: ClaudeSandbox | undefined;
+const sessions: ClaudeSession[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((session) => session.close()));
+  await model?.close();
+  sandbox?.cleanup();
+});
+
+/**
+ * The real SDK `query`, recording the `resume` of every Claude Code process it starts
+ * (one call, one process). `forceResume` makes every process resume that id, whatever the session asked.
+ */
+function recordingQuery(forceResume?: string) {
+  const launches: Array<string | undefined> = [];
+  const query: typeof sdkQuery = (params) => {
+    const options = forceResume ? { ...params.options, resume: forceResume } : params.options;
+    launches.push(options?.resume);
+    return sdkQuery({ ...params, options });
+  };
+  return { launches, query };
+}
+
+function open(extra: Partial<Parameters<typeof createClaudeSession>[0]> = {}): ClaudeSession {
+  if (!sandbox) throw new Error('no sandbox');
+  const session = createClaudeSession({
+    cwd: sandbox.cwd,
+    env: sandbox.env,
+    logger: testLogger(),
+    settingSources: [],
+    killGraceMs: 1000,
+    ...extra,
+  });
+  sessions.push(session);
+  return session;
+}
+
+/** The requests Claude Code made for answers (not the ones naming the session). */
+function answerRequests(fake: FakeAnthropic) {
+  return fake.requests.filter((request) => !request.isTitleRequest);
+}
+
+describe('ClaudeSession resuming a conversation that is gone', () => {
+  it('tells the owner once, answers the message from a fresh Claude session, and that session can be resumed', async () => {
+    model = await startFakeAnthropic();
+    sandbox = claudeSandbox(model);
+    const { launches, query } = recordingQuery();
+    const session = open({ resume: GONE, query });
+    const log = new EventLog(session);
+
+    session.send('hello');
+    const [answered] = await log.waitFor('completed');
+
+    expect(log.of('error')).toEqual([
+      {
+        type: 'error',
+        kind: 'conversation_not_found',
+        message: `The earlier conversation of this session could not be found (Claude Code has no transcript of session ${GONE}); starting a fresh one to answer your message.`,
+      },
+    ]);
+    expect(answered?.answer).toBe('You said: hello');
+    expect(answered?.isError).toBe(false);
+    const fresh = answered?.sessionId;
+    expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh).not.toBe(GONE);
+    // What the session manager records in metadata.json: the fresh id, through `started` and `completed`.
+    expect(log.of('started').map((event) => event.sessionId)).toEqual([fresh]);
+    expect(session.sessionId).toBe(fresh);
+    expect(launches).toEqual([GONE, undefined]);
+    expect(log.events.map((event) => event.type)).toEqual(['error', 'started', 'text', 'completed']);
+
+    session.send('and then?');
+    const [, next] = await log.waitFor('completed', 2);
+    expect(next?.answer).toBe('You said: and then?');
+    expect(next?.sessionId).toBe(fresh);
+    expect(log.of('error')).toHaveLength(1);
+    expect(launches).toHaveLength(2);
+
+    // A bot restarted with the recorded id continues the fresh conversation.
+    await session.close();
+    const resumed = open({ resume: fresh });
+    const resumedLog = new EventLog(resumed);
+    resumed.send('still there?');
+    const [again] = await resumedLog.waitFor('completed');
+    expect(again?.answer).toBe('You said: still there?');
+    expect(resumedLog.of('error')).toEqual([]);
+    expect(JSON.stringify(answerRequests(model).at(-1)?.messages)).toContain('You said: and then?');
+  });
+
+  it('starts the fresh session at once when the id is found missing before any message', async () => {
+    model = await startFakeAnthropic();
+    sandbox = claudeSandbox(model);
+    const { launches, query } = recordingQuery();
+    const session = open({ resume: GONE, query });
+    const log = new EventLog(session);
+
+    const [notice] = await log.waitFor('error');
+    expect(notice?.kind).toBe('conversation_not_found');
+    expect(notice?.message).toContain('starting a fresh one.');
+    expect(session.sessionId).toBeUndefined();
+
+    session.send('first words');
+    const [answered] = await log.waitFor('completed');
+    expect(answered?.answer).toBe('You said: first words');
+    expect(answered?.sessionId).not.toBe(GONE);
+    expect(log.of('error')).toHaveLength(1);
+    expect(launches).toEqual([GONE, undefined]);
+    // The fresh conversation starts empty: the model saw only this message.
+    expect(answerRequests(model)).toHaveLength(1);
+    expect(JSON.stringify(answerRequests(model)[0]?.messages)).not.toContain('You said');
+  });
+
+  it('a Claude Code that fails every start gives up after maxRestarts, and tries again only on the next send', async () => {
+    model = await startFakeAnthropic();
+    sandbox = claudeSandbox(model);
+    // Every process fails at start-up, but not because of anything the session asked for.
+    const { launches, query } = recordingQuery(GONE);
+    const session = open({ query, maxRestarts: 1 });
+    const log = new EventLog(session);
+
+    session.send('hello?');
+    const giveUp = (event: { message: string }) => event.message.startsWith('Claude Code keeps stopping');
+    while (!log.of('error').some(giveUp)) await log.waitFor('error', log.of('error').length + 1);
+
+    expect(launches).toHaveLength(2); // the first process and maxRestarts = 1 restart
+    expect(session.pid).toBeUndefined();
+    expect(log.of('error').filter((event) => event.kind === 'process_died')).toHaveLength(2);
+    expect(log.of('error').some((event) => event.kind === 'conversation_not_found')).toBe(false);
+    expect(model.requests).toEqual([]);
+
+    session.send('hello again?');
+    while (log.of('error').filter(giveUp).length < 2) {
+      await log.waitFor('error', log.of('error').length + 1);
+    }
+    expect(launches).toHaveLength(4);
+    expect(session.pid).toBeUndefined();
+  });
+});
