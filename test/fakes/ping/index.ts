@@ -27,61 +27,71 @@ export interface FakePing {
   close(): Promise<void>;
 }
 
-const SCRIPT = (configFile: string, callsFile: string) => `#!${process.execPath}
-const fs = require('node:fs');
-const args = process.argv.slice(2);
-fs.appendFileSync(${JSON.stringify(callsFile)}, JSON.stringify(args) + '\\n');
-const host = args[args.length - 1];
-const config = JSON.parse(fs.readFileSync(${JSON.stringify(configFile)}, 'utf8'));
-const behaviour = config.hosts[host] ?? config.default;
-if (behaviour === 'hang') setTimeout(() => {}, 600000);
-else if (behaviour === 'not-permitted') {
-  process.stderr.write('ping: socktype: SOCK_RAW\\nping: socket: Operation not permitted\\nping: => missing cap_net_raw+p capability or setuid?\\n');
-  process.exit(2);
-} else if (behaviour === 'unknown-host') {
-  process.stderr.write('ping: ' + host + ': Name or service not known\\n');
-  process.exit(2);
-} else if (behaviour === 'no-reply') {
-  process.stdout.write('PING ' + host + ' (' + host + ') 56(84) bytes of data.\\n\\n--- ' + host + ' ping statistics ---\\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\\n\\n');
-  process.exit(1);
-} else {
-  const rtt = behaviour.reply.toFixed(3);
-  process.stdout.write('PING ' + host + ' (' + host + ') 56(84) bytes of data.\\n64 bytes from ' + host + ': icmp_seq=1 ttl=64 time=' + behaviour.reply + ' ms\\n\\n--- ' + host + ' ping statistics ---\\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\\nrtt min/avg/max/mdev = ' + rtt + '/' + rtt + '/' + rtt + '/0.000 ms\\n');
-  process.exit(0);
-}
+/**
+ * A POSIX shell script, like the real `ping` a quick binary to start: a Node script takes long
+ * enough to start on a busy machine to hit the client's timeout. Behaviours are one file per host
+ * in `hosts/` (`reply:<ms>:<rtt>`, `no-reply`, …), with `default` for the rest; calls go to `calls.tsv`.
+ */
+const SCRIPT = (dir: string) => `#!/bin/sh
+dir='${dir}'
+for arg in "$@"; do printf '%s\\t' "$arg"; done >> "$dir/calls.tsv"
+printf '\\n' >> "$dir/calls.tsv"
+for host in "$@"; do :; done
+if [ -n "$host" ] && [ -f "$dir/hosts/$host" ]; then behaviour=$(cat "$dir/hosts/$host"); else behaviour=$(cat "$dir/default"); fi
+case "$behaviour" in
+  hang) exec sleep 600 ;;
+  not-permitted)
+    printf 'ping: socktype: SOCK_RAW\\nping: socket: Operation not permitted\\nping: => missing cap_net_raw+p capability or setuid?\\n' >&2
+    exit 2 ;;
+  unknown-host)
+    printf 'ping: %s: Name or service not known\\n' "$host" >&2
+    exit 2 ;;
+  no-reply)
+    printf 'PING %s (%s) 56(84) bytes of data.\\n\\n--- %s ping statistics ---\\n1 packets transmitted, 0 received, 100%% packet loss, time 0ms\\n\\n' "$host" "$host" "$host"
+    exit 1 ;;
+  reply:*)
+    rest=\${behaviour#reply:}
+    time=\${rest%%:*}
+    rtt=\${rest#*:}
+    printf 'PING %s (%s) 56(84) bytes of data.\\n64 bytes from %s: icmp_seq=1 ttl=64 time=%s ms\\n\\n--- %s ping statistics ---\\n1 packets transmitted, 1 received, 0%% packet loss, time 0ms\\nrtt min/avg/max/mdev = %s/%s/%s/0.000 ms\\n' "$host" "$host" "$host" "$time" "$host" "$rtt" "$rtt" "$rtt"
+    exit 0 ;;
+esac
+exit 2
 `;
+
+function behaviourLine(behaviour: PingBehaviour): string {
+  return typeof behaviour === 'string' ? behaviour : `reply:${behaviour.reply}:${behaviour.reply.toFixed(3)}`;
+}
 
 /** A fake `ping` executable in a temp dir, answering per host as configured. */
 export async function startFakePing(hosts: Record<string, PingBehaviour> = {}): Promise<FakePing> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fake-ping-'));
-  const configFile = path.join(dir, 'config.json');
-  const callsFile = path.join(dir, 'calls.jsonl');
+  const hostsDir = path.join(dir, 'hosts');
+  const callsFile = path.join(dir, 'calls.tsv');
   const command = path.join(dir, 'ping');
-  const config: { hosts: Record<string, PingBehaviour>; default: PingBehaviour } = {
-    hosts: { ...hosts },
-    default: 'unknown-host',
+  const set = (host: string, behaviour: PingBehaviour) => {
+    if (host.includes('/') || host.startsWith('.'))
+      throw new Error(`the fake ping cannot store host ${host}`);
+    return fs.writeFile(path.join(hostsDir, host), behaviourLine(behaviour));
   };
-  const save = () => fs.writeFile(configFile, JSON.stringify(config));
-  await save();
+  const setDefault = (behaviour: PingBehaviour) =>
+    fs.writeFile(path.join(dir, 'default'), behaviourLine(behaviour));
+  await fs.mkdir(hostsDir);
+  await setDefault('unknown-host');
+  for (const [host, behaviour] of Object.entries(hosts)) await set(host, behaviour);
   await fs.writeFile(callsFile, '');
-  await fs.writeFile(command, SCRIPT(configFile, callsFile), { mode: 0o755 });
+  await fs.writeFile(command, SCRIPT(dir), { mode: 0o755 });
   return {
     dir,
     command,
     pathEnv: `${dir}${path.delimiter}${process.env.PATH ?? ''}`,
-    set: (host, behaviour) => {
-      config.hosts[host] = behaviour;
-      return save();
-    },
-    setDefault: (behaviour) => {
-      config.default = behaviour;
-      return save();
-    },
+    set,
+    setDefault,
     calls: async () =>
       (await fs.readFile(callsFile, 'utf8'))
         .split('\n')
         .filter(Boolean)
-        .map((line) => JSON.parse(line) as string[]),
+        .map((line) => line.split('\t').slice(0, -1)),
     close: () => fs.rm(dir, { recursive: true, force: true }),
   };
 }
