@@ -74,7 +74,8 @@ describe('/ping through a fake ping and local TCP listeners', () => {
   });
 
   it('says unknown hosts are unknown and a ping that hangs got no reply', async () => {
-    const text = await homelab({}, 500).ping(['nowhere.lan', 'stuck.lan']);
+    // The fake ping is a Node script: on a busy machine it can take over half a second just to start.
+    const text = await homelab({}, 2000).ping(['nowhere.lan', 'stuck.lan']);
     expect(text).toContain('❌ **nowhere.lan** — unknown host');
     expect(text).toContain('❌ **stuck.lan** — no reply');
   });
