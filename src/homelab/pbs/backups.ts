@@ -95,7 +95,7 @@ function failedTaskLines(report: BackupsReport, now: Date, includePbs: boolean):
     tasks.filter((task) => proxmoxTaskState(task) === 'failed');
   if (!includePbs) {
     // The PBS problem was said already, above.
-  } else if (!report.pbsTasks.ok) lines.push(problemLine(report.pbsTasks.failure.problem));
+  } else if (!report.pbsTasks.ok) lines.push(`- ${problemLine(report.pbsTasks.failure.problem)}`);
   else {
     for (const task of failed(report.pbsTasks.value)) {
       const target = (task.worker_id ?? '').split(':');
@@ -103,9 +103,10 @@ function failedTaskLines(report: BackupsReport, now: Date, includePbs: boolean):
       lines.push(failedTaskLine('PBS', `${task.worker_type} ${what}`.trim(), task, now));
     }
   }
-  if (report.pveTasks && !report.pveTasks.ok) lines.push(problemLine(report.pveTasks.failure.problem));
+  // Problems are list items like the tasks: a plain line after a task item would join that item.
+  if (report.pveTasks && !report.pveTasks.ok) lines.push(`- ${problemLine(report.pveTasks.failure.problem)}`);
   for (const { node, tasks } of report.pveTasks?.ok ? report.pveTasks.value : []) {
-    if (!tasks.ok) lines.push(problemLine(tasks.failure.problem));
+    if (!tasks.ok) lines.push(`- ${problemLine(tasks.failure.problem)}`);
     else
       for (const task of failed(tasks.value))
         lines.push(failedTaskLine('PVE', `vzdump ${task.id || 'job'} on ${node}`, task, now));
