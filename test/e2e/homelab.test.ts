@@ -180,6 +180,11 @@ describe('homelab commands with every service configured', () => {
       '❌ Proxmox VE says the credentials are wrong (HTTP 401): check PVE_TOKEN_ID and PVE_TOKEN_SECRET',
     );
     expect(status.text).not.toContain(fakes.pve.tokenSecret);
+
+    const backups = await ask(world, '/backups', '💾 Backups');
+    expect(backups.text).toContain('• ❌ PBS backup vm/101 on main');
+    // A line of its own, not a continuation of the PBS task's item.
+    expect(backups.text).toMatch(/\n• ❌ Proxmox VE says the credentials are wrong \(HTTP 401\)/);
   });
 
   it('a long answer is split into messages Telegram accepts, each with its formatting', async () => {
