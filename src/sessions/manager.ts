@@ -109,7 +109,9 @@ export class SessionManager {
     // After the send, so Claude is never kept waiting for the disk.
     await this.deps.store
       .update(name, { last_active_at: this.deps.now().toISOString() })
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
+      );
     return { ok: true, session: name, queued: live.process.queueLength };
   }
 
@@ -167,7 +169,9 @@ export class SessionManager {
     entry = { process, chatId, unsubscribe: () => {} };
     const live = entry;
     live.unsubscribe = process.on((event) => {
-      if (event.type === 'started' || event.type === 'completed') this.recordSessionId(name, event.sessionId);
+      // A turn that failed before it began (numTurns 0) may name a session with no transcript.
+      const began = event.type === 'completed' && (event.numTurns > 0 || !event.isError);
+      if (event.type === 'started' || began) this.recordSessionId(name, event.sessionId);
       this.deps.onEvent(live.chatId, name, event);
     });
     this.live.set(name, live);
