@@ -1,0 +1,232 @@
+/**
+ * `npm run bench`: the bot's added latency per turn and its first-reply latency, against the CLI
+ * measured alone in the same run. Real bot (`npm start`), real Claude Code CLI, fake Telegram with
+ * its flood limits off, fake model answering at once. Prints two tables; targets are a column,
+ * never an exit status. Ends on its own, and ends every process it started.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { SETTING_NAMES } from '../src/config/settings.ts';
+import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
+import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
+import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { type BenchResults, type FirstReplies, firstReplyTable, warmTurnTable } from './report.ts';
+import { type BotTurn, command, measureBotTurn, TURN_GAP_MS } from './through-bot.ts';
+
+const WARM_TURNS = 100;
+const WARMUP_TURNS = 3;
+const FIRST_REPLY_TRIALS = 3;
+/** A phone user's pause between reading a confirmation and sending a message. */
+const PAUSE_MS = 3_000;
+/** The whole run is abandoned (and cleaned up) past this. */
+const DEADLINE_MS = 170_000;
+const PRIVATE_CHAT = OWNER_ID;
+/** Group chats, each with its own active session, for cold starts after a restart. */
+const COLD_CHATS = [-1_000_101, -1_000_102, -1_000_103];
+
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const total = (turn: BotTurn) => turn.replyAt - turn.queuedAt;
+const trials = (prefix: string) => Array.from({ length: FIRST_REPLY_TRIALS }, (_, i) => `${prefix}-${i + 1}`);
+
+/** Claude Code's environment as the bot passes it: everything but the bot's own settings. */
+function claudeEnv(botEnv: Record<string, string>): Record<string, string> {
+  const passed = Object.entries(botEnv).filter(([name]) => !SETTING_NAMES.includes(name));
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...Object.fromEntries(passed), LOG_LEVEL: 'info' };
+}
+
+async function startBot(world: World): Promise<void> {
+  // Info level, as a user runs it: the e2e harness's debug logging is not part of the bot's cost.
+  await world.startBot({ LOG_LEVEL: 'info' });
+}
+
+async function stopBot(world: World): Promise<void> {
+  const exit = await world.bot?.stop('SIGTERM');
+  if (exit?.code !== 0) throw new Error(`the bot exited with ${JSON.stringify(exit)}`);
+  await untilNoClaude(world, 'after the bot stopped');
+}
+
+async function untilNoClaude(world: World, when: string): Promise<void> {
+  let left = 0;
+  for (let i = 0; i < 100; i++) {
+    left = (await claudeProcesses(world.home)).length;
+    if (left === 0) return;
+    await delay(50);
+  }
+  throw new Error(`${left} claude process(es) still running ${when}`);
+}
+
+/**
+ * Warm turns, alternating one through the bot and one with the CLI alone, so both see the same
+ * machine load (other work on a 2-core machine moves every figure).
+ */
+async function warmTurns(
+  world: World,
+  setup: DirectSetup,
+): Promise<Pick<BenchResults, 'botTurns' | 'directTurns'>> {
+  await command(world, PRIVATE_CHAT, '/new bench', "Session 'bench' created.");
+  const direct = await openDirect(setup, 'direct-warm');
+  try {
+    for (let i = 0; i < WARMUP_TURNS; i++) {
+      await measureBotTurn(world, PRIVATE_CHAT, `warm-up ${i}`);
+      await direct.turn(`direct warm-up ${i}`);
+    }
+    progress(`${WARM_TURNS} warm turns through the bot, alternating with ${WARM_TURNS} with the CLI alone`);
+    const botTurns: BotTurn[] = [];
+    const directTurns: DirectTurn[] = [];
+    for (let i = 0; i < WARM_TURNS; i++) {
+      botTurns.push(await measureBotTurn(world, PRIVATE_CHAT, `warm turn ${i}`));
+      await delay(TURN_GAP_MS);
+      directTurns.push(await direct.turn(`direct warm turn ${i}`));
+      await delay(TURN_GAP_MS);
+    }
+    return { botTurns, directTurns };
+  } finally {
+    await direct.close();
+  }
+}
+
+/** A /new, then the first message at once or after a pause; the CLI alone's cold and spawned-ahead starts in between. */
+async function firstRepliesAfterNew(world: World, setup: DirectSetup, first: FirstReplies): Promise<void> {
+  progress('first replies after /new, and first answers with the CLI alone');
+  for (const [i, name] of trials('new-now').entries()) {
+    await command(world, PRIVATE_CHAT, `/new ${name}`, `Session '${name}' created.`);
+    first.afterNew.push(total(await measureBotTurn(world, PRIVATE_CHAT, `${name} first`)));
+    first.directCold.push(await directFirstReply(setup, `direct-cold-${i + 1}`, 0));
+  }
+  for (const [i, name] of trials('new-later').entries()) {
+    await command(world, PRIVATE_CHAT, `/new ${name}`, `Session '${name}' created.`);
+    await delay(PAUSE_MS);
+    first.afterNewPaused.push(total(await measureBotTurn(world, PRIVATE_CHAT, `${name} first`)));
+    first.directAhead.push(await directFirstReply(setup, `direct-ahead-${i + 1}`, PAUSE_MS));
+  }
+  // Sessions that will be cold after the restart, each the active one of its own chat.
+  for (const [i, chat] of COLD_CHATS.entries()) {
+    await command(world, chat, `/new cold-${i + 1}`, `Session 'cold-${i + 1}' created.`);
+    await measureBotTurn(world, chat, `cold-${i + 1} before the restart`);
+  }
+}
+
+/** After a restart no session has a process: a plain message (cold), or /session first (spawned ahead). */
+async function firstRepliesAfterRestart(world: World, first: FirstReplies): Promise<void> {
+  progress('restarting the bot: no session has a process now');
+  await stopBot(world);
+  await startBot(world);
+  for (const [i, chat] of COLD_CHATS.entries())
+    first.coldThroughBot.push(total(await measureBotTurn(world, chat, `cold-${i + 1} after the restart`)));
+  progress('first replies after /session');
+  for (const name of trials('new-now')) {
+    await command(world, PRIVATE_CHAT, `/session ${name}`, `Switched to session '${name}'.`);
+    first.afterSession.push(total(await measureBotTurn(world, PRIVATE_CHAT, `${name} after /session`)));
+  }
+  for (const name of trials('new-later')) {
+    await command(world, PRIVATE_CHAT, `/session ${name}`, `Switched to session '${name}'.`);
+    await delay(PAUSE_MS);
+    first.afterSessionPaused.push(total(await measureBotTurn(world, PRIVATE_CHAT, `${name} after /session`)));
+  }
+  await stopBot(world);
+}
+
+async function measure(world: World, setup: DirectSetup): Promise<BenchResults> {
+  progress('starting the bot (npm start)');
+  await startBot(world);
+  const warm = await warmTurns(world, setup);
+  const first: FirstReplies = {
+    afterNew: [],
+    afterNewPaused: [],
+    afterSession: [],
+    afterSessionPaused: [],
+    coldThroughBot: [],
+    directCold: [],
+    directAhead: [],
+  };
+  await firstRepliesAfterNew(world, setup, first);
+  await firstRepliesAfterRestart(world, first);
+  return { ...warm, first, pauseMs: PAUSE_MS };
+}
+
+function notes(runMs: number, leftBehind: number, loadAtStart: number): string {
+  return [
+    'Notes:',
+    "- The fake Telegram's flood limits are OFF (startWorld({ rateLimits: false })), so Telegram's",
+    '  1 message/s per chat cannot show up as bot latency. The bot runs as `npm start` runs it, LOG_LEVEL=info,',
+    '  with the real Claude Code CLI; the fake model answers at once, in one chunk.',
+    '- Stamps: Date.now() (1 ms) taken by the fakes: update queued on the fake Telegram, request arrival',
+    "  and last byte written at the fake model, arrival of the bot's sendMessage with the answer.",
+    "- (a) and (b) include the CLI's own intake (stdin -> HTTP request) and output (end of the SSE stream",
+    "  -> result on stdout), which the bot cannot avoid. 'CLI alone' measures those same two intervals",
+    '  with no bot (src/claude/process.ts over the Agent SDK, same CLI, persona and fake model, same run);',
+    "  'bot code alone' is the median of the paired differences (each bot turn minus the CLI-alone turn",
+    '  right after it): an estimate of what the bot itself adds.',
+    "- CLI's own per-turn time: with no bot, from the message written to the CLI to its result read back,",
+    "  and the CLI's own duration_ms from that result. Both include the fake model's ~1-5 ms.",
+    `- p99 is nearest-rank: of ${WARM_TURNS} turns, the ${Math.ceil(0.99 * WARM_TURNS)}th smallest.`,
+    '- First reply: from the message queued on Telegram to the answer arriving there. /session rows are',
+    '  measured after a bot restart, so /session spawns the process; cold = a message to the active',
+    "  session after a restart, with no /session first. 'vs warm' divides by the warm-turn median",
+    "  (via the bot for bot rows, of the CLI alone for 'CLI alone' rows).",
+    '- Warm turns alternate one through the bot, one with the CLI alone, so both see the same machine load.',
+    `- Run time ${(runMs / 1000).toFixed(0)} s on ${os.cpus().length} cores, 1-min load average ${loadAtStart.toFixed(1)} at`,
+    `  the start and ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end; claude processes left behind: ${leftBehind}.`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const world = await startWorld({ rateLimits: false });
+  const persona = await new PersonaLibrary({
+    shippedDir: SHIPPED_PERSONAS_DIR,
+    ownerDir: path.join(world.dataDir, 'personas'),
+    logger: pino({ level: 'silent' }),
+  }).get('default');
+  if (!persona) throw new Error('the shipped default persona is missing');
+  const direct: DirectSetup = {
+    model: world.model,
+    root: path.join(path.dirname(world.home), 'direct'),
+    env: claudeEnv(world.env),
+    personaPrompt: persona.system_prompt,
+    live: new Set(),
+  };
+
+  let cleaning: Promise<number> | undefined;
+  /** Ends every process the run started; returns how many claude processes had to be killed. */
+  const cleanUp = (): Promise<number> => {
+    cleaning ??= (async () => {
+      await Promise.allSettled([...direct.live].map((session) => session.close()));
+      await world.close();
+      const left = await claudeProcesses(world.home);
+      for (const { pid } of left) process.kill(pid, 'SIGKILL');
+      return left.length;
+    })();
+    return cleaning;
+  };
+  const abort = (why: string) => {
+    progress(`${why}: cleaning up`);
+    void cleanUp().finally(() => process.exit(1));
+  };
+  const deadline = setTimeout(() => abort(`over ${DEADLINE_MS / 1000} s`), DEADLINE_MS);
+  process.once('SIGINT', () => abort('interrupted'));
+  process.once('SIGTERM', () => abort('terminated'));
+
+  let results: BenchResults;
+  try {
+    results = await measure(world, direct);
+  } catch (error) {
+    progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (world.bot) progress(`bot output (tail):\n${world.bot.output().slice(-3_000)}`);
+    await cleanUp();
+    clearTimeout(deadline);
+    process.exitCode = 1;
+    return;
+  }
+  const leftBehind = await cleanUp();
+  clearTimeout(deadline);
+  console.log(`\nBot-added latency per warm turn (${WARM_TURNS} turns after ${WARMUP_TURNS} warm-up)\n`);
+  console.log(warmTurnTable(results));
+  console.log(`\nFirst reply after /new and /session (${FIRST_REPLY_TRIALS} trials each)\n`);
+  console.log(firstReplyTable(results));
+  console.log(`\n${notes(Date.now() - startedAt, leftBehind, loadAtStart)}`);
+}
+
+await main();

@@ -1,0 +1,76 @@
+/**
+ * Turns measured through the whole bot: the owner writes on the fake Telegram, the bot (started as
+ * `npm start` starts it) hands the message to its Claude Code process, the CLI asks the fake model,
+ * and the answer comes back to the fake Telegram. Every instant is read from a clock stamp the fakes
+ * record (Date.now, 1 ms resolution), never from the bot.
+ */
+
+import { delay, OWNER_ID, type World } from '../test/e2e/harness.ts';
+import type { CallRecord } from '../test/fakes/telegram/index.ts';
+
+/** Pause between measured turns, so one turn's tail (typing stop, socket reuse) never overlaps the next. */
+export const TURN_GAP_MS = 50;
+
+/** The echo script's answer to `text`. */
+export const answerTo = (text: string): string => `You said: ${text}`;
+
+export interface BotTurn {
+  /** The update was queued on the fake Telegram (available to the bot's long poll). */
+  queuedAt: number;
+  /** The CLI's request reached the fake model. */
+  requestAt: number;
+  /** The fake model handed the last byte of its answer to the socket. */
+  modelDoneAt: number;
+  /** The bot's sendMessage carrying the answer arrived at the fake Telegram. */
+  replyAt: number;
+}
+
+/** Sends `text` as the owner in `chatId` and waits for its answer; returns the turn's stamps. */
+export async function measureBotTurn(
+  world: World,
+  chatId: number,
+  text: string,
+  timeoutMs = 30_000,
+): Promise<BotTurn> {
+  const queuedAt = Date.now();
+  world.tg.sendText({ userId: OWNER_ID, chatId, text });
+  await world.tg.waitForMessage(chatId, answerTo(text), { timeoutMs });
+  const reply = await waitForCall(
+    world,
+    (call) => isSendTo(call, chatId) && paramsMention(call, answerTo(text)),
+  );
+  const request = world.model.requests.find((r) => world.model.lastUserText(r) === text);
+  if (!request) throw new Error(`the fake model never saw ${JSON.stringify(text)}`);
+  await until(() => request.finishedAt !== undefined, 5_000, 'the model answer to finish');
+  return {
+    queuedAt,
+    requestAt: request.receivedAt,
+    modelDoneAt: request.finishedAt as number,
+    replyAt: reply.at,
+  };
+}
+
+/** Sends a command as the owner and waits until the bot's reply containing `expected` is shown. */
+export async function command(world: World, chatId: number, text: string, expected: string): Promise<void> {
+  world.tg.sendText({ userId: OWNER_ID, chatId, text });
+  await world.tg.waitForMessage(chatId, expected, { timeoutMs: 15_000 });
+}
+
+const sameChat = (call: CallRecord, chatId: number) => String(call.params.chat_id) === String(chatId);
+const isSendTo = (call: CallRecord, chatId: number) =>
+  call.method === 'sendMessage' && sameChat(call, chatId);
+const paramsMention = (call: CallRecord, text: string) => String(call.params.text ?? '').includes(text);
+
+/** The fake records a call once it has answered it (stamped with its arrival): wait for the record. */
+async function waitForCall(world: World, match: (call: CallRecord) => boolean): Promise<CallRecord> {
+  await until(() => world.tg.calls.some(match), 5_000, 'the sendMessage record');
+  return world.tg.calls.find(match) as CallRecord;
+}
+
+export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(1);
+  }
+}
