@@ -1,0 +1,151 @@
+/**
+ * The benchmark's tables from made-up stamps: the arithmetic and the PASS/FAIL verdicts. The numbers
+ * here are inputs, not measurements; nothing is timed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DirectTurn } from '../../bench/direct.ts';
+import { type BenchResults, firstReplyTable, warmTurnTable } from '../../bench/report.ts';
+import { formatTable } from '../../bench/table.ts';
+import type { BotTurn } from '../../bench/through-bot.ts';
+
+/** A bot turn: `intake` ms to the model, 2 ms of model, `output` ms back to Telegram. */
+function botTurn(intake: number, output: number): BotTurn {
+  return {
+    queuedAt: 1_000,
+    requestAt: 1_000 + intake,
+    modelDoneAt: 1_002 + intake,
+    replyAt: 1_002 + intake + output,
+  };
+}
+
+function directTurn(intake: number, output: number): DirectTurn {
+  return {
+    sentAt: 5_000,
+    requestAt: 5_000 + intake,
+    modelDoneAt: 5_002 + intake,
+    resultAt: 5_002 + intake + output,
+    durationMs: intake + output,
+  };
+}
+
+function results(
+  bot: BotTurn[],
+  direct: DirectTurn[],
+  first: Partial<BenchResults['first']> = {},
+): BenchResults {
+  const some = [1, 2, 3];
+  return {
+    botTurns: bot,
+    directTurns: direct,
+    pauseMs: 3_000,
+    first: {
+      afterNew: some,
+      afterNewPaused: some,
+      afterSession: some,
+      afterSessionPaused: some,
+      coldThroughBot: some,
+      directCold: some,
+      directAhead: some,
+      ...first,
+    },
+  };
+}
+
+/** The cells after the label of the row whose label starts with `label` (empty cells collapse). */
+function cells(table: string, label: string): string[] {
+  const line = table.split('\n').find((l) => l.trimStart().startsWith(label));
+  if (!line) throw new Error(`no row ${label} in\n${table}`);
+  return line
+    .trim()
+    .split(/\s{2,}/)
+    .slice(1);
+}
+
+const many = <T>(count: number, make: (i: number) => T): T[] =>
+  Array.from({ length: count }, (_, i) => make(i));
+
+describe('the warm-turn table', () => {
+  it('adds intake and output into bot-added latency and passes a bot within 5 ms median and 20 ms p99', () => {
+    const table = warmTurnTable(
+      results(
+        many(100, () => botTurn(3, 1)),
+        many(100, () => directTurn(2, 1)),
+      ),
+    );
+    expect(cells(table, '(a) update on Telegram')).toEqual(['100', '3.0', '3.0']);
+    expect(cells(table, '(b) model')).toEqual(['100', '1.0', '1.0']);
+    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.0', '4.0', 'med <= 5, p99 <= 20', 'PASS']);
+    expect(cells(table, 'bot code alone')).toEqual(['100', '1.0', 'med <= 5', 'PASS (est.)']);
+  });
+
+  it('fails on the p99 when two turns in a hundred are slow, even with a fast median', () => {
+    const bot = many(100, (i) => botTurn(i < 2 ? 40 : 3, 1));
+    const table = warmTurnTable(
+      results(
+        bot,
+        many(100, () => directTurn(2, 1)),
+      ),
+    );
+    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.0', '41.0', 'med <= 5, p99 <= 20', 'FAIL']);
+  });
+
+  it("estimates the bot's own share from pairs of alternating turns", () => {
+    // The machine gets slower over the run; the bot is always 6 ms slower than the CLI-alone turn beside it.
+    const bot = many(100, (i) => botTurn(10 + i, 6));
+    const direct = many(100, (i) => directTurn(10 + i, 0));
+    const table = warmTurnTable(results(bot, direct));
+    expect(cells(table, 'bot code alone')).toEqual(['100', '6.0', 'med <= 5', 'FAIL (est.)']);
+  });
+});
+
+describe('the first-reply table', () => {
+  it('divides each first reply by the warm-turn median and passes within 1.2x', () => {
+    const bot = many(100, () => botTurn(50, 50)); // a warm turn of 102 ms
+    const table = firstReplyTable(
+      results(
+        bot,
+        many(100, () => directTurn(40, 10)),
+        {
+          afterNew: [110, 120, 500],
+          afterSession: [200, 210, 220],
+        },
+      ),
+    );
+    expect(cells(table, 'warm turn via bot (baseline)')).toEqual(['100', '102', '102', '1.0x']);
+    expect(cells(table, '/new, message sent as its reply shows')).toEqual([
+      '3',
+      '120',
+      '500',
+      '1.2x',
+      '<= 1.2x warm',
+      'PASS',
+    ]);
+    expect(cells(table, '/session, message sent as its reply shows')).toEqual([
+      '3',
+      '210',
+      '220',
+      '2.1x',
+      '<= 1.2x warm',
+      'FAIL',
+    ]);
+    expect(table).toContain('/new, message sent 3 s later');
+  });
+});
+
+describe('the text table', () => {
+  it('aligns columns: text to the left, numbers to the right', () => {
+    const table = formatTable(
+      [{ title: 'what' }, { title: 'ms', align: 'right' }],
+      [
+        ['short', '1.5'],
+        ['a longer label', '120'],
+      ],
+    );
+    expect(table.split('\n')).toEqual([
+      'what             ms',
+      '--------------  ---',
+      'short           1.5',
+      'a longer label  120',
+    ]);
+  });
+});
