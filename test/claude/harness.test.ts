@@ -1,34 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { query } from '@anthropic-ai/claude-agent-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic/index.ts';
-import { type ClaudeSandbox, claudeSandbox } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { claudeWorlds, runsBash } from './world.ts';
 
-let model: FakeAnthropic | undefined;
-let sandbox: ClaudeSandbox | undefined;
-afterEach(async () => {
-  await model?.close();
-  sandbox?.cleanup();
-});
+const claude = claudeWorlds();
 
 describe('the real claude binary against the fake model', () => {
   it('runs a Bash tool round trip for real, asking canUseTool first', async () => {
-    model = await startFakeAnthropic({
-      script: () => ({
-        toolUse: { name: 'Bash', input: { command: 'echo hi > x.txt' } },
-        thenText: 'Wrote x.txt.',
-      }),
-    });
-    sandbox = claudeSandbox(model);
+    const { model, cwd, env } = await claude.start(runsBash('echo hi > x.txt', 'Wrote x.txt.'));
     const asked: Array<{ toolName: string; input: Record<string, unknown> }> = [];
 
     const messages = [];
     for await (const message of query({
       prompt: 'write hi into x.txt',
       options: {
-        cwd: sandbox.cwd,
-        env: sandbox.env,
+        cwd,
+        env,
         settingSources: [],
         canUseTool: async (toolName, input) => {
           asked.push({ toolName, input });
@@ -40,7 +28,7 @@ describe('the real claude binary against the fake model', () => {
     }
 
     expect(asked).toEqual([{ toolName: 'Bash', input: { command: 'echo hi > x.txt' } }]);
-    const file = path.join(sandbox.cwd, 'x.txt');
+    const file = path.join(cwd, 'x.txt');
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe('hi\n');
 

@@ -1,35 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
-import { type ClaudeSession, createClaudeSession } from '../../src/claude/process.ts';
 import { PROCESS_MARKER_ENV } from '../../src/claude/spawn.ts';
 import { NOT_LOGGED_IN_MESSAGE } from '../../src/claude/translate.ts';
-import { echoScript, type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic/index.ts';
-import { type ClaudeSandbox, claudeSandbox, EventLog, testLogger } from './helpers.ts';
+import { echoScript } from '../fakes/anthropic/index.ts';
+import { claudeWorlds, runsBash, until } from './world.ts';
 
-let model: FakeAnthropic | undefined;
-let sandbox: ClaudeSandbox | undefined;
-const sessions: ClaudeSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  await model?.close();
-  sandbox?.cleanup();
-});
-
-function open(extra: Partial<Parameters<typeof createClaudeSession>[0]> = {}): ClaudeSession {
-  if (!sandbox) throw new Error('no sandbox');
-  const session = createClaudeSession({
-    cwd: sandbox.cwd,
-    env: sandbox.env,
-    logger: testLogger(),
-    settingSources: [],
-    killGraceMs: 1000,
-    ...extra,
-  });
-  sessions.push(session);
-  return session;
-}
+const claude = claudeWorlds({ killGraceMs: 1000 });
 
 /** Processes in the process group `pgid` that still exist, zombies included. */
 function groupMembers(pgid: number): number[] {
@@ -43,10 +21,8 @@ function groupMembers(pgid: number): number[] {
 
 describe('ClaudeSession failures', () => {
   it('tells the owner to log in when the model API refuses the key, and the next message still works', async () => {
-    model = await startFakeAnthropic({ script: () => ({ error: 401 }) });
-    sandbox = claudeSandbox(model);
-    const session = open();
-    const log = new EventLog(session);
+    const { model, open } = await claude.start({ script: () => ({ error: 401 }) });
+    const { session, log } = open();
 
     session.send('hello?');
     const [failed] = await log.waitFor('completed');
@@ -65,10 +41,8 @@ describe('ClaudeSession failures', () => {
   });
 
   it('reports an overloaded model API (529) after Claude Code has retried', async () => {
-    model = await startFakeAnthropic({ script: () => ({ error: 529 }) });
-    sandbox = claudeSandbox(model);
-    const session = open();
-    const log = new EventLog(session);
+    const { model, open } = await claude.start({ script: () => ({ error: 529 }) });
+    const { session, log } = open();
 
     session.send('busy?');
     const [completed] = await log.waitFor('completed');
@@ -82,7 +56,7 @@ describe('ClaudeSession failures', () => {
 
   it('replaces a process killed mid-turn: the message in flight and the queued one are answered, history kept', async () => {
     let releaseSlowTurn: (() => void) | undefined;
-    model = await startFakeAnthropic({
+    const { model, open } = await claude.start({
       script: (turn) => {
         if (turn.userText === 'slow' && releaseSlowTurn === undefined) {
           // Hold the first attempt open until the process is dead.
@@ -93,21 +67,19 @@ describe('ClaudeSession failures', () => {
         return echoScript(turn);
       },
     });
-    sandbox = claudeSandbox(model);
-    const session = open();
-    const log = new EventLog(session);
+    const { session, log } = open();
 
     session.send('first');
     await log.waitFor('completed');
     session.send('slow');
     session.send('after');
-    while (releaseSlowTurn === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    const release = await until(() => releaseSlowTurn);
     const firstPid = session.pid;
     if (firstPid === undefined) throw new Error('no pid');
     process.kill(firstPid, 'SIGKILL');
 
     const completed = await log.waitFor('completed', 3);
-    releaseSlowTurn();
+    release();
     expect(log.of('error').map((event) => event.kind)).toEqual(['process_died']);
     expect(completed.map((event) => event.answer)).toEqual([
       'You said: first',
@@ -121,21 +93,14 @@ describe('ClaudeSession failures', () => {
   });
 
   it('close() leaves no process behind, not even a background sleep started by Bash', async () => {
-    model = await startFakeAnthropic({
-      script: () => ({
-        toolUse: { name: 'Bash', input: { command: 'echo started > started.txt; sleep 30 &' } },
-        thenText: 'Started.',
-      }),
-    });
-    sandbox = claudeSandbox(model);
+    const { cwd, open } = await claude.start(runsBash('echo started > started.txt; sleep 30 &', 'Started.'));
     const asked: string[] = [];
-    const session = open({
+    const { session, log } = open({
       askPermission: async (request) => {
         asked.push(request.summary);
         return { allow: true };
       },
     });
-    const log = new EventLog(session);
 
     session.send('start a sleeper');
     const [completed] = await log.waitFor('completed');
@@ -145,7 +110,7 @@ describe('ClaudeSession failures', () => {
       'started Running: echo started > started.txt; sleep 30 &',
       'completed Running: echo started > started.txt; sleep 30 &',
     ]);
-    expect(existsSync(path.join(sandbox.cwd, 'started.txt'))).toBe(true);
+    expect(existsSync(path.join(cwd, 'started.txt'))).toBe(true);
 
     const pid = session.pid;
     if (pid === undefined) throw new Error('no pid');

@@ -1,20 +1,12 @@
 import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ClaudeSession, createClaudeSession } from '../../src/claude/process.ts';
-import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic/index.ts';
-import { type ClaudeSandbox, claudeSandbox, EventLog, testLogger } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakeAnthropic } from '../fakes/anthropic/index.ts';
+import { claudeWorlds } from './world.ts';
 
 /** A Claude session id with no transcript anywhere (as after a change of HOME or CLAUDE_CONFIG_DIR). */
 const GONE = '7c9e6679-7425-40de-944b-e07fc1f99a8b';
 
-let model: FakeAnthropic | undefined;
-let sandbox: ClaudeSandbox | undefined;
-const sessions: ClaudeSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  await model?.close();
-  sandbox?.cleanup();
-});
+const claude = claudeWorlds({ killGraceMs: 1000 });
 
 /**
  * The real SDK `query`, recording the `resume` of every Claude Code process it starts
@@ -30,20 +22,6 @@ function recordingQuery(forceResume?: string) {
   return { launches, query };
 }
 
-function open(extra: Partial<Parameters<typeof createClaudeSession>[0]> = {}): ClaudeSession {
-  if (!sandbox) throw new Error('no sandbox');
-  const session = createClaudeSession({
-    cwd: sandbox.cwd,
-    env: sandbox.env,
-    logger: testLogger(),
-    settingSources: [],
-    killGraceMs: 1000,
-    ...extra,
-  });
-  sessions.push(session);
-  return session;
-}
-
 /** The requests Claude Code made for answers (not the ones naming the session). */
 function answerRequests(fake: FakeAnthropic) {
   return fake.requests.filter((request) => !request.isTitleRequest);
@@ -51,11 +29,9 @@ function answerRequests(fake: FakeAnthropic) {
 
 describe('ClaudeSession resuming a conversation that is gone', () => {
   it('tells the owner once, answers the message from a fresh Claude session, and that session can be resumed', async () => {
-    model = await startFakeAnthropic();
-    sandbox = claudeSandbox(model);
+    const { model, open } = await claude.start();
     const { launches, query } = recordingQuery();
-    const session = open({ resume: GONE, query });
-    const log = new EventLog(session);
+    const { session, log } = open({ resume: GONE, query });
 
     session.send('hello');
     const [answered] = await log.waitFor('completed');
@@ -87,8 +63,7 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
 
     // A bot restarted with the recorded id continues the fresh conversation.
     await session.close();
-    const resumed = open({ resume: fresh });
-    const resumedLog = new EventLog(resumed);
+    const { session: resumed, log: resumedLog } = open({ resume: fresh });
     resumed.send('still there?');
     const [again] = await resumedLog.waitFor('completed');
     expect(again?.answer).toBe('You said: still there?');
@@ -97,11 +72,9 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
   });
 
   it('starts the fresh session at once when the id is found missing before any message', async () => {
-    model = await startFakeAnthropic();
-    sandbox = claudeSandbox(model);
+    const { model, open } = await claude.start();
     const { launches, query } = recordingQuery();
-    const session = open({ resume: GONE, query });
-    const log = new EventLog(session);
+    const { session, log } = open({ resume: GONE, query });
 
     const [notice] = await log.waitFor('error');
     expect(notice?.kind).toBe('conversation_not_found');
@@ -120,12 +93,10 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
   });
 
   it('a Claude Code that fails every start gives up after maxRestarts, and tries again only on the next send', async () => {
-    model = await startFakeAnthropic();
-    sandbox = claudeSandbox(model);
+    const { model, open } = await claude.start();
     // Every process fails at start-up, but not because of anything the session asked for.
     const { launches, query } = recordingQuery(GONE);
-    const session = open({ query, maxRestarts: 1 });
-    const log = new EventLog(session);
+    const { session, log } = open({ query, maxRestarts: 1 });
 
     session.send('hello?');
     const giveUp = (event: { message: string }) => event.message.startsWith('Claude Code keeps stopping');

@@ -1,30 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ClaudeSession, createClaudeSession } from '../../src/claude/process.ts';
+import { describe, expect, it } from 'vitest';
 import { isGone } from '../../src/claude/spawn.ts';
-import { type FakeAnthropic, type ModelTurn, startFakeAnthropic } from '../fakes/anthropic/index.ts';
-import { type ClaudeSandbox, claudeSandbox, EventLog, testLogger } from './helpers.ts';
+import type { ModelTurn } from '../fakes/anthropic/index.ts';
+import { claudeWorlds, until } from './world.ts';
 
-let model: FakeAnthropic | undefined;
-let sandbox: ClaudeSandbox | undefined;
-const sessions: ClaudeSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  await model?.close();
-  sandbox?.cleanup();
-});
-
-function open(extra: Partial<Parameters<typeof createClaudeSession>[0]> = {}): ClaudeSession {
-  if (!sandbox) throw new Error('no sandbox');
-  const session = createClaudeSession({
-    cwd: sandbox.cwd,
-    env: sandbox.env,
-    logger: testLogger(),
-    settingSources: [],
-    ...extra,
-  });
-  sessions.push(session);
-  return session;
-}
+const claude = claudeWorlds();
 
 /** The user texts of a request, oldest first (what the CLI sent as history). */
 function userTexts(turn: Pick<ModelTurn, 'messages'>): string[] {
@@ -44,10 +23,8 @@ function userTexts(turn: Pick<ModelTurn, 'messages'>): string[] {
 
 describe('ClaudeSession with the real claude binary', () => {
   it('starts the process before the first message and answers it', async () => {
-    model = await startFakeAnthropic();
-    sandbox = claudeSandbox(model);
-    const session = open();
-    const log = new EventLog(session);
+    const { open } = await claude.start();
+    const { session, log } = open();
     expect(session.pid).toBeGreaterThan(0);
     expect(session.state).toBe('starting');
 
@@ -62,10 +39,8 @@ describe('ClaudeSession with the real claude binary', () => {
   });
 
   it('answers three messages sent at once in order, with history and the persona in every request', async () => {
-    model = await startFakeAnthropic();
-    sandbox = claudeSandbox(model);
-    const session = open({ personaPrompt: 'You are the PLANNER persona.' });
-    const log = new EventLog(session);
+    const { model, open } = await claude.start();
+    const { session, log } = open({ personaPrompt: 'You are the PLANNER persona.' });
 
     session.send('one');
     session.send('two');
@@ -79,17 +54,15 @@ describe('ClaudeSession with the real claude binary', () => {
       'You said: two',
       'You said: three',
     ]);
-    expect(model.requests.map((request) => model?.lastUserText(request))).toEqual(['one', 'two', 'three']);
+    expect(model.requests.map((request) => model.lastUserText(request))).toEqual(['one', 'two', 'three']);
     expect(userTexts(model.requests[2] ?? { messages: [] })).toEqual(['one', 'two', 'three']);
     expect(JSON.stringify(model.requests[2]?.messages)).toContain('You said: two');
     for (const request of model.requests) expect(request.system).toContain('You are the PLANNER persona.');
   });
 
   it('keeps the conversation when resumed in a new process after close', async () => {
-    model = await startFakeAnthropic();
-    sandbox = claudeSandbox(model);
-    const first = open();
-    const firstLog = new EventLog(first);
+    const { model, open } = await claude.start();
+    const { session: first, log: firstLog } = open();
     first.send('remember the word pineapple');
     await firstLog.waitFor('completed');
     const sessionId = first.sessionId;
@@ -98,8 +71,7 @@ describe('ClaudeSession with the real claude binary', () => {
     expect(first.state).toBe('closed');
     expect(firstPid !== undefined && isGone(firstPid)).toBe(true);
 
-    const second = open({ resume: sessionId });
-    const secondLog = new EventLog(second);
+    const { session: second, log: secondLog } = open({ resume: sessionId });
     second.send('what was the word?');
     const [completed] = await secondLog.waitFor('completed');
     expect(completed?.answer).toBe('You said: what was the word?');
@@ -115,19 +87,17 @@ describe('ClaudeSession with the real claude binary', () => {
 describe('ClaudeSession interrupt', () => {
   it('stops the turn being answered without reporting a failure, and answers the next message', async () => {
     let slowTurnArrived = false;
-    model = await startFakeAnthropic({
+    const { open } = await claude.start({
       script: (turn) => {
         if (turn.userText !== 'write a long essay') return { text: `You said: ${turn.userText}` };
         slowTurnArrived = true;
         return { text: 'x'.repeat(50), chunks: Array.from({ length: 50 }, () => 'x'), chunkDelayMs: 200 };
       },
     });
-    sandbox = claudeSandbox(model);
-    const session = open();
-    const log = new EventLog(session);
+    const { session, log } = open();
 
     session.send('write a long essay');
-    while (!slowTurnArrived) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => slowTurnArrived);
     await session.interrupt();
     const [interrupted] = await log.waitFor('completed');
     expect(interrupted?.answer).not.toBe('x'.repeat(50));

@@ -2,17 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
 import { PROCESS_MARKER_ENV, spawnClaudeCode } from '../../src/claude/spawn.ts';
-import { testLogger } from './helpers.ts';
+import { testLogger, until } from './world.ts';
 
 function start(script: string) {
   return spawnClaudeCode(
     { command: 'bash', args: ['-c', script], env: { ...process.env }, signal: new AbortController().signal },
     { logger: testLogger() },
   );
-}
-
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 describe('spawnClaudeCode', () => {
