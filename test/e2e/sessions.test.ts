@@ -141,7 +141,7 @@ describe('sessions from Telegram, end to end', () => {
     await world.tg.waitForMessage(STRANGER_ID, 'private bot');
     expect(existsSync(path.join(world.dataDir, 'sessions/intruder'))).toBe(false);
     expect(await claudeProcesses(world.home)).toHaveLength(before.length);
-    expect(world.bot?.output()).toContain('"audit":"refused"');
+    await expect.poll(() => world.bot?.output() ?? '').toContain(`"audit":"refused","userId":${STRANGER_ID}`);
   });
 
   it('/session without a name lists the sessions as buttons, and a button switches', async () => {
