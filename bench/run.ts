@@ -166,8 +166,9 @@ function notes(runMs: number, leftBehind: number, loadAtStart: number): string {
     "  session after a restart, with no /session first. 'vs warm' divides by the warm-turn median",
     "  (via the bot for bot rows, of the CLI alone for 'CLI alone' rows).",
     '- Warm turns alternate one through the bot, one with the CLI alone, so both see the same machine load.',
-    `- Run time ${(runMs / 1000).toFixed(0)} s on ${os.cpus().length} cores, 1-min load average ${loadAtStart.toFixed(1)} at`,
-    `  the start and ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end; claude processes left behind: ${leftBehind}.`,
+    `- Run time ${(runMs / 1000).toFixed(0)} s on ${os.cpus().length} cores; 1-min load average ${loadAtStart.toFixed(1)} at the start,`,
+    `  ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end (other work on this machine moves every figure).`,
+    `- claude processes left behind: ${leftBehind}.`,
   ].join('\n');
 }
 
