@@ -75,6 +75,7 @@ export async function startApp(settings: Settings): Promise<void> {
       const sessionOutput = new SessionOutput({
         delivery,
         activeSessionOf: async (chatId) => (await store.activeSession(chatId))?.metadata.name,
+        isBusy: (name) => manager.isBusy(name),
         logger,
       });
       output = sessionOutput;

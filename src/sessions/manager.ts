@@ -123,6 +123,12 @@ export class SessionManager {
     return this.deps.store.list();
   }
 
+  /** Whether the session's Claude is answering or has messages waiting. */
+  isBusy(name: string): boolean {
+    const process = this.live.get(name)?.process;
+    return process !== undefined && (process.state === 'busy' || process.queueLength > 0);
+  }
+
   isLive(name: string): boolean {
     return this.live.has(name);
   }

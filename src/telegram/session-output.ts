@@ -6,7 +6,6 @@ import type { Delivery } from './delivery.ts';
 const PROGRESS_LINES = 4;
 
 interface TurnState {
-  pending: number;
   typing?: { stop(): void };
   status?: ReturnType<Delivery['statusLine']>;
   progress: string[];
@@ -28,15 +27,20 @@ export class SessionOutput {
     private readonly deps: {
       delivery: Delivery;
       activeSessionOf: (chatId: number) => Promise<string | undefined>;
+      /** Whether the session's Claude is answering or has messages waiting. */
+      isBusy: (session: string) => boolean;
       logger: Logger;
     },
   ) {}
 
-  /** A message was queued for `session`: show typing until its answer is out. */
+  /**
+   * A message was queued for `session`: show typing until Claude has nothing left to answer.
+   * Asked of the process rather than counted, so a turn that ended before this call (or a
+   * message Claude Code gave up on) can never leave typing on.
+   */
   queued(chatId: number, session: string): void {
     const turn = this.turnOf(session);
-    turn.pending += 1;
-    turn.typing ??= this.deps.delivery.startTyping(chatId);
+    if (this.deps.isBusy(session)) turn.typing ??= this.deps.delivery.startTyping(chatId);
   }
 
   handle(chatId: number, session: string, event: ClaudeEvent): void {
@@ -81,6 +85,7 @@ export class SessionOutput {
         return;
       case 'error':
         turn.failed = true;
+        this.stopTypingUnlessBusy(session, turn);
         await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, `⚠️ ${event.message}`));
         return;
       case 'completed': {
@@ -89,13 +94,9 @@ export class SessionOutput {
         turn.texts = [];
         turn.failed = false;
         turn.progress = [];
-        turn.pending = Math.max(0, turn.pending - 1);
         const status = turn.status;
         turn.status = undefined;
-        if (turn.pending === 0) {
-          turn.typing?.stop();
-          turn.typing = undefined;
-        }
+        this.stopTypingUnlessBusy(session, turn);
         await status?.done();
         if (failed) return;
         const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
@@ -111,6 +112,12 @@ export class SessionOutput {
     }
   }
 
+  private stopTypingUnlessBusy(session: string, turn: TurnState): void {
+    if (this.deps.isBusy(session)) return;
+    turn.typing?.stop();
+    turn.typing = undefined;
+  }
+
   private progress(chatId: number, turn: TurnState, line: string): void {
     turn.progress = [...turn.progress, line].slice(-PROGRESS_LINES);
     turn.status ??= this.deps.delivery.statusLine(chatId);
@@ -124,7 +131,7 @@ export class SessionOutput {
   private turnOf(session: string): TurnState {
     let turn = this.turns.get(session);
     if (!turn) {
-      turn = { pending: 0, progress: [], texts: [], failed: false };
+      turn = { progress: [], texts: [], failed: false };
       this.turns.set(session, turn);
     }
     return turn;

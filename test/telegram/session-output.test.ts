@@ -1,0 +1,140 @@
+/** What the chat sees of a session's turns: typing, progress lines, answers, labels. */
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { ClaudeEvent } from '../../src/claude/events.ts';
+import type { Delivery } from '../../src/telegram/delivery.ts';
+import { SessionOutput } from '../../src/telegram/session-output.ts';
+
+/** A Delivery that records what it was asked to do. */
+function recordingDelivery() {
+  const log: string[] = [];
+  let typingOn = 0;
+  const delivery: Delivery = {
+    async sendMarkdown(chatId, markdown, extra) {
+      log.push(`markdown ${chatId}${extra?.label ? ` [${extra.label}]` : ''}: ${markdown}`);
+      return [1];
+    },
+    async sendText(chatId, text) {
+      log.push(`text ${chatId}: ${text}`);
+      return 1;
+    },
+    startTyping(chatId) {
+      typingOn += 1;
+      log.push(`typing on ${chatId}`);
+      return {
+        stop() {
+          typingOn -= 1;
+          log.push(`typing off ${chatId}`);
+        },
+      };
+    },
+    statusLine(chatId) {
+      return {
+        update(text) {
+          log.push(`status ${chatId}: ${text}`);
+        },
+        async done() {
+          log.push(`status done ${chatId}`);
+        },
+      };
+    },
+  };
+  return { delivery, log, typingOn: () => typingOn };
+}
+
+const completed = (answer: string, isError = false): ClaudeEvent => ({
+  type: 'completed',
+  sessionId: 's',
+  answer,
+  isError,
+  durationMs: 1,
+  numTurns: 1,
+  totalCostUsd: 0,
+  usage: { inputTokens: 1, outputTokens: 1 },
+});
+
+function setup(active = 'work') {
+  const recorded = recordingDelivery();
+  let busy = false;
+  const output = new SessionOutput({
+    delivery: recorded.delivery,
+    activeSessionOf: async () => active,
+    isBusy: () => busy,
+    logger: pino({ level: 'silent' }),
+  });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+  return { output, ...recorded, setBusy: (value: boolean) => (busy = value), settle };
+}
+
+describe('SessionOutput', () => {
+  it('types while Claude works, shows progress lines, then the answer', async () => {
+    const { output, log, setBusy, settle, typingOn } = setup();
+    setBusy(true);
+    output.queued(7, 'work');
+    output.handle(7, 'work', {
+      type: 'tool',
+      phase: 'started',
+      toolUseId: 't1',
+      name: 'Read',
+      summary: 'Reading config.json',
+    });
+    setBusy(false);
+    output.handle(7, 'work', completed('It is **fine**.'));
+    await settle();
+    expect(log).toEqual([
+      'typing on 7',
+      'status 7: Reading config.json…',
+      'typing off 7',
+      'status done 7',
+      'markdown 7: It is **fine**.',
+    ]);
+    expect(typingOn()).toBe(0);
+  });
+
+  it('keeps typing between queued turns and stops after the last', async () => {
+    const { output, setBusy, settle, typingOn } = setup();
+    setBusy(true);
+    output.queued(7, 'work');
+    output.queued(7, 'work');
+    output.handle(7, 'work', completed('one'));
+    await settle();
+    expect(typingOn()).toBe(1);
+    setBusy(false);
+    output.handle(7, 'work', completed('two'));
+    await settle();
+    expect(typingOn()).toBe(0);
+  });
+
+  it('never turns typing on for a turn that already finished', async () => {
+    const { output, log, settle, typingOn } = setup();
+    output.handle(7, 'work', completed('quick'));
+    output.queued(7, 'work');
+    await settle();
+    expect(typingOn()).toBe(0);
+    expect(log).not.toContain('typing on 7');
+  });
+
+  it('labels the answers of a session that is not the active one', async () => {
+    const { output, log, settle } = setup('other');
+    output.handle(7, 'work', completed('from the background'));
+    await settle();
+    expect(log).toEqual(['markdown 7 [work]: from the background']);
+  });
+
+  it('tells an error once and does not also send the failed turn as an answer', async () => {
+    const { output, log, settle } = setup();
+    output.handle(7, 'work', { type: 'error', kind: 'authentication_failed', message: 'Not logged in.' });
+    output.handle(7, 'work', completed('', true));
+    await settle();
+    expect(log).toEqual(['text 7: ⚠️ Not logged in.']);
+  });
+
+  it('reports a refused tool in order with the rest of the turn', async () => {
+    const { output, log, settle } = setup();
+    output.toolRefused(7, 'work', 'Running: rm -rf build');
+    output.handle(7, 'work', completed('I could not delete it.'));
+    await settle();
+    expect(log[0]).toMatch(/^text 7: 🚫 Refused: Running: rm -rf build\. .*permission mode \(default\)/);
+    expect(log[1]).toBe('markdown 7: I could not delete it.');
+  });
+});
