@@ -74,7 +74,7 @@ export async function startApp(settings: Settings): Promise<void> {
       const delivery = createDelivery(api, logger);
       const sessionOutput = new SessionOutput({
         delivery,
-        activeSessionOf: async (chatId) => (await store.activeSession(chatId))?.metadata.name,
+        activeSessionOf: (chatId) => manager.activeName(chatId),
         isBusy: (name) => manager.isBusy(name),
         logger,
       });

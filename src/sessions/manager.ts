@@ -43,7 +43,14 @@ interface Live {
   process: LiveProcess;
   chatId: ChatId;
   unsubscribe: () => void;
+  /** The Claude session id last written to metadata.json, so each turn need not read it back. */
+  recordedSessionId: string | null;
+  /** When `last_active_at` was last written (ms); it is kept to the minute, not to the message. */
+  activeWrittenAt: number;
 }
+
+/** `last_active_at` is rewritten at most this often: an fsync per message would hold up the chat. */
+const LAST_ACTIVE_RESOLUTION_MS = 60_000;
 
 /**
  * Sessions and their live Claude Code processes: one process per started session, kept alive
@@ -51,6 +58,11 @@ interface Live {
  */
 export class SessionManager {
   private readonly live = new Map<string, Live>();
+  /**
+   * Each chat's active session name, as on disk. Switches only happen through this manager, so
+   * the hot path of every message and answer reads memory, not chats.json and metadata.json.
+   */
+  private readonly activeNames = new Map<string, string | undefined>();
 
   constructor(
     private readonly deps: {
@@ -98,25 +110,37 @@ export class SessionManager {
 
   /** Plain text from the chat: queued for the chat's active session, never dropped. */
   async send(chatId: ChatId, text: string): Promise<SendOutcome> {
-    const session = await this.deps.store.activeSession(chatId);
-    if (!session) return { ok: false, message: NO_ACTIVE_SESSION };
-    const name = session.metadata.name;
-    const live = this.live.get(name) ?? (await this.start(chatId, session));
-    if (!live)
-      return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
+    const name = await this.activeName(chatId);
+    if (name === undefined) return { ok: false, message: NO_ACTIVE_SESSION };
+    let live = this.live.get(name);
+    if (!live) {
+      const session = await this.deps.store.get(name);
+      if (!session) return { ok: false, message: NO_ACTIVE_SESSION };
+      live = await this.start(chatId, session);
+      if (!live)
+        return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
+    }
     live.chatId = chatId;
     live.process.send(text);
-    // After the send, so Claude is never kept waiting for the disk.
-    await this.deps.store
-      .update(name, { last_active_at: this.deps.now().toISOString() })
-      .catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
-      );
+    const now = this.deps.now();
+    if (now.getTime() - live.activeWrittenAt >= LAST_ACTIVE_RESOLUTION_MS) {
+      live.activeWrittenAt = now.getTime();
+      // After the send, so Claude is never kept waiting for the disk.
+      await this.deps.store
+        .update(name, { last_active_at: now.toISOString() })
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
+        );
+    }
     return { ok: true, session: name, queued: live.process.queueLength };
   }
 
-  async activeSession(chatId: ChatId): Promise<Session | undefined> {
-    return this.deps.store.activeSession(chatId);
+  /** The name of the chat's active session, if it has one. */
+  async activeName(chatId: ChatId): Promise<string | undefined> {
+    const key = String(chatId);
+    if (!this.activeNames.has(key))
+      this.activeNames.set(key, (await this.deps.store.activeSession(chatId))?.metadata.name);
+    return this.activeNames.get(key);
   }
 
   async list(): Promise<Session[]> {
@@ -152,6 +176,7 @@ export class SessionManager {
 
   private async activate(chatId: ChatId, name: string): Promise<Outcome | undefined> {
     const switched = await this.deps.store.switchTo(chatId, name);
+    if (switched.ok) this.activeNames.set(String(chatId), name);
     if (!switched.ok) {
       if (switched.error === 'malformed')
         return { ok: false, message: `Session '${name}' has a damaged metadata.json: ${switched.detail}` };
@@ -172,12 +197,18 @@ export class SessionManager {
     }
     let entry: Live | undefined;
     const process = this.deps.startProcess({ session, persona, chatOf: () => entry?.chatId ?? chatId });
-    entry = { process, chatId, unsubscribe: () => {} };
+    entry = {
+      process,
+      chatId,
+      unsubscribe: () => {},
+      recordedSessionId: session.metadata.claude_session_id,
+      activeWrittenAt: 0,
+    };
     const live = entry;
     live.unsubscribe = process.on((event) => {
       // A turn that failed before it began (numTurns 0) may name a session with no transcript.
       const began = event.type === 'completed' && (event.numTurns > 0 || !event.isError);
-      if (event.type === 'started' || began) this.recordSessionId(name, event.sessionId);
+      if (event.type === 'started' || began) this.recordSessionId(live, name, event.sessionId);
       this.deps.onEvent(live.chatId, name, event);
     });
     this.live.set(name, live);
@@ -185,13 +216,11 @@ export class SessionManager {
     return live;
   }
 
-  private recordSessionId(name: string, sessionId: string): void {
+  private recordSessionId(live: Live, name: string, sessionId: string): void {
+    if (!sessionId || live.recordedSessionId === sessionId) return;
+    live.recordedSessionId = sessionId;
     void this.deps.store
-      .get(name)
-      .then((session) => {
-        if (session && sessionId && session.metadata.claude_session_id !== sessionId)
-          return this.deps.store.update(name, { claude_session_id: sessionId });
-      })
+      .update(name, { claude_session_id: sessionId })
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: error, session: name }, 'could not record session id'),
       );

@@ -64,7 +64,7 @@ function setup() {
     },
     onEvent: (chatId, session, event) => events.push({ chatId, session, event }),
   });
-  return { manager, store, processes, events };
+  return { manager, store, processes, events, clock };
 }
 
 describe('SessionManager', () => {
@@ -125,6 +125,22 @@ describe('SessionManager', () => {
     await manager.send(1, 'one');
     await manager.send(1, 'two');
     expect(processes[0]?.sent).toEqual(['one', 'two']);
+  });
+
+  it('keeps last_active_at to the minute, without a disk write for every message', async () => {
+    const { manager, store, clock } = setup();
+    await manager.create(1, 'a');
+    const lastActive = async () => (await store.get('a'))?.metadata.last_active_at;
+    clock.advance(5_000);
+    await manager.send(1, 'first');
+    const first = await lastActive();
+    expect(first).toBe(clock.now().toISOString());
+    clock.advance(30_000);
+    await manager.send(1, 'soon after');
+    expect(await lastActive()).toBe(first);
+    clock.advance(30_000);
+    await manager.send(1, 'a minute later');
+    expect(await lastActive()).toBe(clock.now().toISOString());
   });
 
   it("a session's events go to the chat that last used it, and its session id is recorded", async () => {

@@ -76,7 +76,7 @@ async function replyWithSessionList(ctx: Context, manager: SessionManager, headi
     await ctx.reply(`${heading}\nNo sessions yet. Use /new <name> to start one.`);
     return;
   }
-  const active = ctx.chat ? (await manager.activeSession(ctx.chat.id))?.metadata.name : undefined;
+  const active = ctx.chat ? await manager.activeName(ctx.chat.id) : undefined;
   const lines = sessions.map(({ metadata }) => {
     const marks = [
       metadata.name === active ? '▶️' : '•',
