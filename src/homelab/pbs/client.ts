@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { ProxmoxSettings } from '../../config/settings.ts';
-import type { Logger } from '../../logging.ts';
-import { createJsonClient, type JsonClient, looseNumber, type Result, type ServiceInfo } from '../http.ts';
+import { looseNumber, type Result, type ServiceInfo } from '../http.ts';
+import { createProxmoxApi, type ProxmoxClientOptions } from '../proxmox.ts';
 
 export const PBS_SERVICE: ServiceInfo = {
   name: 'Proxmox Backup Server',
@@ -53,9 +52,6 @@ export const pbsTaskSchema = z.looseObject({
 });
 export type PbsTask = z.infer<typeof pbsTaskSchema>;
 
-const envelope = <T extends z.ZodType>(schema: T) =>
-  z.looseObject({ data: schema }).transform((body) => body.data as z.infer<T>);
-
 export interface PbsClient {
   nodeStatus(): Promise<Result<PbsNodeStatus>>;
   datastoreUsage(): Promise<Result<DatastoreUsage[]>>;
@@ -65,42 +61,15 @@ export interface PbsClient {
   close(): Promise<void>;
 }
 
-export interface ProxmoxClientOptions {
-  settings: ProxmoxSettings;
-  timeoutMs: number;
-  secrets: string[];
-  logger?: Logger;
-}
-
-export function createPbsClient({ settings, timeoutMs, secrets, logger }: ProxmoxClientOptions): PbsClient {
-  const http: JsonClient = createJsonClient({
-    service: PBS_SERVICE,
-    baseUrl: `${settings.url}/api2/json`,
-    timeoutMs,
-    headers: { authorization: `PBSAPIToken=${settings.tokenId}:${settings.tokenSecret}` },
-    ...(settings.fingerprint ? { fingerprint: settings.fingerprint } : {}),
-    secrets,
-    ...(logger ? { logger } : {}),
-  });
+export function createPbsClient(options: ProxmoxClientOptions): PbsClient {
+  const { tokenId, tokenSecret } = options.settings;
+  const api = createProxmoxApi(PBS_SERVICE, `PBSAPIToken=${tokenId}:${tokenSecret}`, options);
   return {
-    nodeStatus: () =>
-      http.request({ path: '/nodes/localhost/status', schema: envelope(pbsNodeStatusSchema) }),
-    datastoreUsage: () =>
-      http.request({ path: '/status/datastore-usage', schema: envelope(z.array(datastoreUsageSchema)) }),
+    nodeStatus: () => api.get('/nodes/localhost/status', pbsNodeStatusSchema),
+    datastoreUsage: () => api.get('/status/datastore-usage', z.array(datastoreUsageSchema)),
     snapshots: (store) =>
-      http.request({
-        path: `/admin/datastore/${encodeURIComponent(store)}/snapshots`,
-        schema: envelope(z.array(snapshotSchema)),
-      }),
-    tasks: (query) => {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query))
-        if (value !== undefined) params.set(key, String(value));
-      return http.request({
-        path: `/nodes/localhost/tasks?${params}`,
-        schema: envelope(z.array(pbsTaskSchema)),
-      });
-    },
-    close: () => http.close(),
+      api.get(`/admin/datastore/${encodeURIComponent(store)}/snapshots`, z.array(snapshotSchema)),
+    tasks: (query) => api.get('/nodes/localhost/tasks', z.array(pbsTaskSchema), query),
+    close: () => api.close(),
   };
 }

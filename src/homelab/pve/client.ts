@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { ProxmoxSettings } from '../../config/settings.ts';
-import type { Logger } from '../../logging.ts';
-import { createJsonClient, looseNumber, type Result, type ServiceInfo } from '../http.ts';
+import { looseNumber, type Result, type ServiceInfo } from '../http.ts';
+import { createProxmoxApi, type ProxmoxClientOptions } from '../proxmox.ts';
 
 export const PVE_SERVICE: ServiceInfo = {
   name: 'Proxmox VE',
@@ -45,9 +44,6 @@ export const pveTaskSchema = z.looseObject({
 });
 export type PveTask = z.infer<typeof pveTaskSchema>;
 
-const envelope = <T extends z.ZodType>(schema: T) =>
-  z.looseObject({ data: schema }).transform((body) => body.data as z.infer<T>);
-
 export interface PveClient {
   nodes(): Promise<Result<PveNode[]>>;
   guests(node: string, kind: 'qemu' | 'lxc'): Promise<Result<PveGuest[]>>;
@@ -58,36 +54,14 @@ export interface PveClient {
   close(): Promise<void>;
 }
 
-export function createPveClient(options: {
-  settings: ProxmoxSettings;
-  timeoutMs: number;
-  secrets: string[];
-  logger?: Logger;
-}): PveClient {
-  const { settings } = options;
-  const http = createJsonClient({
-    service: PVE_SERVICE,
-    baseUrl: `${settings.url}/api2/json`,
-    timeoutMs: options.timeoutMs,
-    headers: { authorization: `PVEAPIToken=${settings.tokenId}=${settings.tokenSecret}` },
-    ...(settings.fingerprint ? { fingerprint: settings.fingerprint } : {}),
-    secrets: options.secrets,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+export function createPveClient(options: ProxmoxClientOptions): PveClient {
+  const { tokenId, tokenSecret } = options.settings;
+  const api = createProxmoxApi(PVE_SERVICE, `PVEAPIToken=${tokenId}=${tokenSecret}`, options);
   const node = (name: string) => `/nodes/${encodeURIComponent(name)}`;
   return {
-    nodes: () => http.request({ path: '/nodes', schema: envelope(z.array(pveNodeSchema)) }),
-    guests: (name, kind) =>
-      http.request({ path: `${node(name)}/${kind}`, schema: envelope(z.array(pveGuestSchema)) }),
-    tasks: (name, query) => {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query))
-        if (value !== undefined) params.set(key, String(value));
-      return http.request({
-        path: `${node(name)}/tasks?${params}`,
-        schema: envelope(z.array(pveTaskSchema)),
-      });
-    },
-    close: () => http.close(),
+    nodes: () => api.get('/nodes', z.array(pveNodeSchema)),
+    guests: (name, kind) => api.get(`${node(name)}/${kind}`, z.array(pveGuestSchema)),
+    tasks: (name, query) => api.get(`${node(name)}/tasks`, z.array(pveTaskSchema), query),
+    close: () => api.close(),
   };
 }
