@@ -1,12 +1,5 @@
-import { makeSelfSignedCertificate } from '../homelab/certificate.ts';
-import {
-  type FakeRequest,
-  type FakeResponse,
-  type FakeServer,
-  json,
-  startFakeServer,
-  text,
-} from '../homelab/server.ts';
+import { type FakeProxmox, listTasks, startFakeProxmox } from '../homelab/proxmox.ts';
+import { type FakeResponse, json, text } from '../homelab/server.ts';
 
 const GiB = 2 ** 30;
 const TiB = 2 ** 40;
@@ -151,36 +144,23 @@ export function defaultPbsData(now: Date): PbsData {
   };
 }
 
-export interface FakePbs extends FakeServer {
+export interface FakePbs extends FakeProxmox {
   data: PbsData;
-  tokenId: string;
-  tokenSecret: string;
-  /** Lower-case hex SHA-256 of the fake's self-signed certificate. */
-  fingerprint: string;
-  fingerprintWithColons: string;
-  /** PBS_URL, PBS_TOKEN_ID, PBS_TOKEN_SECRET, PBS_FINGERPRINT pointing at this fake. */
-  env: Record<string, string>;
 }
 
-/** Tasks as PBS lists them: newest first, `typefilter` matching types that contain it, `{data,total}`. */
-function listTasks(tasks: PbsTask[], query: URLSearchParams): FakeResponse {
+/** PBS's task filters: `typefilter` matching types that contain it, `until`, errors not counting warnings. */
+function listPbsTasks(tasks: PbsTask[], query: URLSearchParams): FakeResponse {
   const typefilter = query.get('typefilter');
-  const since = query.get('since');
   const until = query.get('until');
-  const errorsOnly = query.get('errors') === 'true' || query.get('errors') === '1';
-  const start = Number(query.get('start') ?? 0);
-  const limit = Number(query.get('limit') ?? 50);
-  const matching = tasks
-    .filter((task) => !typefilter || task.worker_type.includes(typefilter))
-    .filter((task) => !since || task.starttime >= Number(since))
-    .filter((task) => !until || task.starttime <= Number(until))
-    .filter(
-      (task) =>
-        !errorsOnly ||
-        (task.status !== undefined && task.status !== 'OK' && !task.status.startsWith('WARNINGS')),
-    )
-    .sort((a, b) => b.starttime - a.starttime);
-  return json(200, { data: matching.slice(start, start + limit), total: matching.length });
+  return listTasks(
+    tasks,
+    query,
+    (task, errorsOnly) =>
+      (!typefilter || task.worker_type.includes(typefilter)) &&
+      (!until || task.starttime <= Number(until)) &&
+      (!errorsOnly ||
+        (task.status !== undefined && task.status !== 'OK' && !task.status.startsWith('WARNINGS'))),
+  );
 }
 
 /**
@@ -193,49 +173,33 @@ export async function startFakePbs(
 ): Promise<FakePbs> {
   const tokenId = options.tokenId ?? 'monitor@pbs!telegram';
   const tokenSecret = options.tokenSecret ?? 'd0c5e1f2-pbs-secret-7a8b';
-  const certificate = await makeSelfSignedCertificate();
   const data = options.data ?? defaultPbsData(options.now ?? new Date());
-  data.nodeStatus.info = { fingerprint: certificate.fingerprintWithColons };
+  const notFound = (path: string) => `Path '${path}' not found.`;
 
-  const handle = (request: FakeRequest): FakeResponse => {
-    if (request.headers.authorization !== `PBSAPIToken=${tokenId}:${tokenSecret}`) {
-      return text(401, 'authentication failed - invalid API token or secret');
-    }
-    if (!request.path.startsWith('/api2/json/')) return text(404, `Path '${request.path}' not found.`);
-    const route = request.path.slice('/api2/json'.length);
-    if (request.method !== 'GET')
-      return text(501, `Method '${request.method} ${request.path}' not implemented`);
-    if (route === '/nodes/localhost/status') return json(200, { data: data.nodeStatus });
-    if (route === '/status/datastore-usage') return json(200, { data: data.datastores });
-    if (route === '/nodes/localhost/tasks') return listTasks(data.tasks, request.query);
-    const snapshots = /^\/admin\/datastore\/([^/]+)\/snapshots$/.exec(route);
-    if (snapshots?.[1]) {
-      const store = decodeURIComponent(snapshots[1]);
-      const known = data.datastores.some((entry) => entry.store === store);
-      if (!known) return text(400, `no such datastore '${store}'`);
-      const list = data.snapshots[store];
-      if (!list) return text(500, `unable to open chunk store '${store}' - No such file or directory`);
-      return json(200, { data: list });
-    }
-    return text(404, `Path '${request.path}' not found.`);
-  };
-
-  const server = await startFakeServer(handle, {
-    tls: certificate,
-    malformedBody: '{"data": [{"store": "main", "total": ',
-  });
-  return {
-    ...server,
-    data,
+  const server = await startFakeProxmox({
+    settingsPrefix: 'PBS',
     tokenId,
     tokenSecret,
-    fingerprint: certificate.fingerprint,
-    fingerprintWithColons: certificate.fingerprintWithColons,
-    env: {
-      PBS_URL: server.url,
-      PBS_TOKEN_ID: tokenId,
-      PBS_TOKEN_SECRET: tokenSecret,
-      PBS_FINGERPRINT: certificate.fingerprintWithColons,
+    authorization: `PBSAPIToken=${tokenId}:${tokenSecret}`,
+    unauthorized: 'authentication failed - invalid API token or secret',
+    outsideApi: notFound,
+    malformedBody: '{"data": [{"store": "main", "total": ',
+    route: (route, request) => {
+      if (route === '/nodes/localhost/status') return json(200, { data: data.nodeStatus });
+      if (route === '/status/datastore-usage') return json(200, { data: data.datastores });
+      if (route === '/nodes/localhost/tasks') return listPbsTasks(data.tasks, request.query);
+      const snapshots = /^\/admin\/datastore\/([^/]+)\/snapshots$/.exec(route);
+      if (snapshots?.[1]) {
+        const store = decodeURIComponent(snapshots[1]);
+        const known = data.datastores.some((entry) => entry.store === store);
+        if (!known) return text(400, `no such datastore '${store}'`);
+        const list = data.snapshots[store];
+        if (!list) return text(500, `unable to open chunk store '${store}' - No such file or directory`);
+        return json(200, { data: list });
+      }
+      return text(404, notFound(request.path));
     },
-  };
+  });
+  data.nodeStatus.info = { fingerprint: server.fingerprintWithColons };
+  return { ...server, data };
 }

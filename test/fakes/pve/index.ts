@@ -1,12 +1,5 @@
-import { makeSelfSignedCertificate } from '../homelab/certificate.ts';
-import {
-  type FakeRequest,
-  type FakeResponse,
-  type FakeServer,
-  json,
-  startFakeServer,
-  text,
-} from '../homelab/server.ts';
+import { type FakeProxmox, listTasks, startFakeProxmox } from '../homelab/proxmox.ts';
+import { type FakeRequest, type FakeResponse, json, text } from '../homelab/server.ts';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
@@ -145,29 +138,44 @@ export function defaultPveData(now: Date): PveData {
   };
 }
 
-export interface FakePve extends FakeServer {
+export interface FakePve extends FakeProxmox {
   data: PveData;
-  tokenId: string;
-  tokenSecret: string;
-  fingerprint: string;
-  fingerprintWithColons: string;
-  /** PVE_URL, PVE_TOKEN_ID, PVE_TOKEN_SECRET, PVE_FINGERPRINT pointing at this fake. */
-  env: Record<string, string>;
 }
 
-/** PVE lists tasks newest first; `typefilter` is an exact type. */
-function listTasks(tasks: PveTask[], query: URLSearchParams): FakeResponse {
+/** PVE's task filters: `typefilter` is an exact type; errors are every status but OK. */
+function listPveTasks(tasks: PveTask[], query: URLSearchParams): FakeResponse {
   const typefilter = query.get('typefilter');
-  const since = query.get('since');
-  const errorsOnly = query.get('errors') === '1' || query.get('errors') === 'true';
-  const start = Number(query.get('start') ?? 0);
-  const limit = Number(query.get('limit') ?? 50);
-  const matching = tasks
-    .filter((task) => !typefilter || task.type === typefilter)
-    .filter((task) => !since || task.starttime >= Number(since))
-    .filter((task) => !errorsOnly || (task.status !== undefined && task.status !== 'OK'))
-    .sort((a, b) => b.starttime - a.starttime);
-  return json(200, { data: matching.slice(start, start + limit), total: matching.length });
+  return listTasks(
+    tasks,
+    query,
+    (task, errorsOnly) =>
+      (!typefilter || task.type === typefilter) &&
+      (!errorsOnly || (task.status !== undefined && task.status !== 'OK')),
+  );
+}
+
+function nodeRoute(data: PveData, route: string, request: FakeRequest): FakeResponse {
+  if (route === '/nodes') return json(200, { data: data.nodes.map((node) => node.summary) });
+  const match = /^\/nodes\/([^/]+)\/(status|qemu|lxc|tasks)$/.exec(route);
+  if (!match?.[1] || !match[2]) return text(501, `Method 'GET ${request.path}' not implemented`);
+  const name = decodeURIComponent(match[1]);
+  const node = data.nodes.find((entry) => entry.summary.node === name);
+  if (!node)
+    return text(
+      500,
+      `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known`,
+    );
+  if (node.summary.status !== 'online') return text(595, `no route to host`);
+  switch (match[2]) {
+    case 'status':
+      return json(200, { data: node.status });
+    case 'qemu':
+      return json(200, { data: node.qemu });
+    case 'lxc':
+      return json(200, { data: node.lxc });
+    default:
+      return listPveTasks(node.tasks, request.query);
+  }
 }
 
 /**
@@ -179,56 +187,16 @@ export async function startFakePve(
 ): Promise<FakePve> {
   const tokenId = options.tokenId ?? 'monitor@pve!telegram';
   const tokenSecret = options.tokenSecret ?? '5e6f7a8b-pve-secret-1c2d';
-  const certificate = await makeSelfSignedCertificate();
   const data = options.data ?? defaultPveData(options.now ?? new Date());
-
-  const handle = (request: FakeRequest): FakeResponse => {
-    if (request.headers.authorization !== `PVEAPIToken=${tokenId}=${tokenSecret}`) {
-      return text(401, 'authentication failure');
-    }
-    if (!request.path.startsWith('/api2/json/')) return text(404, 'Not Found');
-    if (request.method !== 'GET')
-      return text(501, `Method '${request.method} ${request.path}' not implemented`);
-    const route = request.path.slice('/api2/json'.length);
-    if (route === '/nodes') return json(200, { data: data.nodes.map((node) => node.summary) });
-    const match = /^\/nodes\/([^/]+)\/(status|qemu|lxc|tasks)$/.exec(route);
-    if (!match?.[1] || !match[2]) return text(501, `Method 'GET ${request.path}' not implemented`);
-    const name = decodeURIComponent(match[1]);
-    const node = data.nodes.find((entry) => entry.summary.node === name);
-    if (!node)
-      return text(
-        500,
-        `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known`,
-      );
-    if (node.summary.status !== 'online') return text(595, `no route to host`);
-    switch (match[2]) {
-      case 'status':
-        return json(200, { data: node.status });
-      case 'qemu':
-        return json(200, { data: node.qemu });
-      case 'lxc':
-        return json(200, { data: node.lxc });
-      default:
-        return listTasks(node.tasks, request.query);
-    }
-  };
-
-  const server = await startFakeServer(handle, {
-    tls: certificate,
-    malformedBody: '<html>502 Bad Gateway</html>',
-  });
-  return {
-    ...server,
-    data,
+  const server = await startFakeProxmox({
+    settingsPrefix: 'PVE',
     tokenId,
     tokenSecret,
-    fingerprint: certificate.fingerprint,
-    fingerprintWithColons: certificate.fingerprintWithColons,
-    env: {
-      PVE_URL: server.url,
-      PVE_TOKEN_ID: tokenId,
-      PVE_TOKEN_SECRET: tokenSecret,
-      PVE_FINGERPRINT: certificate.fingerprintWithColons,
-    },
-  };
+    authorization: `PVEAPIToken=${tokenId}=${tokenSecret}`,
+    unauthorized: 'authentication failure',
+    outsideApi: () => 'Not Found',
+    malformedBody: '<html>502 Bad Gateway</html>',
+    route: (route, request) => nodeRoute(data, route, request),
+  });
+  return { ...server, data };
 }
