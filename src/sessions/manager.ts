@@ -39,6 +39,8 @@ export type SendOutcome = { ok: true; session: string; queued: number } | { ok: 
 
 export const NO_ACTIVE_SESSION = 'No active session. Use /new <name> to start one.';
 
+export const SHUTTING_DOWN_MESSAGE = 'The bot is shutting down; send that again once it is back.';
+
 interface Live {
   process: LiveProcess;
   chatId: ChatId;
@@ -58,6 +60,10 @@ const LAST_ACTIVE_RESOLUTION_MS = 60_000;
  */
 export class SessionManager {
   private readonly live = new Map<string, Live>();
+  /** Starts under way: a second caller waits for the same process instead of spawning an orphan. */
+  private readonly starting = new Map<string, Promise<Live | undefined>>();
+  /** Set by closeAll: from then on no process is started, so none outlives the bot. */
+  private closed = false;
   /**
    * Each chat's active session name, as on disk. Switches only happen through this manager, so
    * the hot path of every message and answer reads memory, not chats.json and metadata.json.
@@ -112,11 +118,13 @@ export class SessionManager {
   async send(chatId: ChatId, text: string): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, message: NO_ACTIVE_SESSION };
+    if (this.closed) return { ok: false, message: SHUTTING_DOWN_MESSAGE };
     let live = this.live.get(name);
     if (!live) {
       const session = await this.deps.store.get(name);
       if (!session) return { ok: false, message: NO_ACTIVE_SESSION };
       live = await this.start(chatId, session);
+      if (!live && this.closed) return { ok: false, message: SHUTTING_DOWN_MESSAGE };
       if (!live)
         return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
     }
@@ -171,6 +179,8 @@ export class SessionManager {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled(this.starting.values());
     await Promise.allSettled([...this.live.keys()].map((name) => this.stop(name)));
   }
 
@@ -182,19 +192,32 @@ export class SessionManager {
         return { ok: false, message: `Session '${name}' has a damaged metadata.json: ${switched.detail}` };
       return { ok: false, message: sessionNotFoundMessage(name) };
     }
-    const live = this.live.get(name);
+    const live = this.live.get(name) ?? (await this.start(chatId, switched.session));
     if (live) live.chatId = chatId;
-    else await this.start(chatId, switched.session);
     return undefined;
   }
 
-  private async start(chatId: ChatId, session: Session): Promise<Live | undefined> {
+  /** The session's process, started once however many callers ask for it at the same time. */
+  private start(chatId: ChatId, session: Session): Promise<Live | undefined> {
     const name = session.metadata.name;
+    const pending = this.starting.get(name);
+    if (pending) return pending;
+    const started = this.startProcess(chatId, session).finally(() => this.starting.delete(name));
+    this.starting.set(name, started);
+    return started;
+  }
+
+  private async startProcess(chatId: ChatId, session: Session): Promise<Live | undefined> {
+    const name = session.metadata.name;
+    if (this.closed) return undefined;
     const persona = await this.deps.store.readPersona(name);
     if (!persona) {
       this.deps.logger.error({ session: name }, 'persona.json missing or damaged');
       return undefined;
     }
+    if (this.closed) return undefined;
+    const running = this.live.get(name);
+    if (running) return running;
     let entry: Live | undefined;
     const process = this.deps.startProcess({ session, persona, chatOf: () => entry?.chatId ?? chatId });
     entry = {

@@ -165,4 +165,45 @@ describe('SessionManager', () => {
     await second.manager.closeAll();
     expect(second.manager.liveSessions()).toEqual([]);
   });
+  it('a session button tapped twice at once starts one process, not an orphan beside it', async () => {
+    const first = setup();
+    await first.manager.create(1, 'a');
+    await first.manager.closeAll();
+    const second = setup();
+    const outcomes = await Promise.all([second.manager.switchTo(1, 'a'), second.manager.switchTo(1, 'a')]);
+    expect(outcomes.map((outcome) => outcome.message)).toEqual([
+      "Switched to session 'a'.",
+      "Switched to session 'a'.",
+    ]);
+    expect(second.processes.map((p) => p.session)).toEqual(['a']);
+    await second.manager.closeAll();
+    expect(second.processes.every((p) => p.closed)).toBe(true);
+  });
+
+  it('two chats sending to a session without a process start it once', async () => {
+    const first = setup();
+    await first.manager.create(1, 'shared');
+    await first.manager.switchTo(2, 'shared');
+    await first.manager.closeAll();
+    const second = setup();
+    await Promise.all([second.manager.send(1, 'from one'), second.manager.send(2, 'from two')]);
+    expect(second.processes).toHaveLength(1);
+    expect(second.processes[0]?.sent.sort()).toEqual(['from one', 'from two']);
+    await second.manager.closeAll();
+  });
+
+  it('once shutting down, nothing starts a process that would outlive the bot', async () => {
+    const first = setup();
+    await first.manager.create(1, 'a');
+    await first.manager.closeAll();
+    const second = setup();
+    // A switch already under way when shutdown begins, and a message handled after it.
+    const switching = second.manager.switchTo(1, 'a');
+    await second.manager.closeAll();
+    await switching;
+    const late = await second.manager.send(1, 'too late');
+    expect(late.ok).toBe(false);
+    expect(second.processes.filter((p) => !p.closed)).toEqual([]);
+    expect(second.manager.liveSessions()).toEqual([]);
+  });
 });
