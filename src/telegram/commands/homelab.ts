@@ -33,6 +33,8 @@ export function homelabCommands(deps: {
           logger.error({ err: error, command }, 'homelab command failed');
           return delivery.sendText(chatId, `/${command} failed unexpectedly; see the bot's log.`);
         })
+        // Telegram itself unreachable: nothing left to tell the chat, and a rejection here would end the bot.
+        .catch((error: unknown) => logger.error({ err: error, command }, 'could not send the homelab reply'))
         .finally(() => typing.stop());
     });
   }

@@ -1,0 +1,39 @@
+import { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+
+/** A grammY bot that never talks to Telegram: updates are handed to it with `handleUpdate`. */
+export function offlineBot(): Bot {
+  return new Bot('123:TEST', {
+    botInfo: {
+      id: 1,
+      is_bot: true,
+      first_name: 'Bridge',
+      username: 'bridge_bot',
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+    } as Bot['botInfo'],
+  });
+}
+
+let nextUpdateId = 1;
+
+/** A private-chat text message from `userId`; a leading `/word` is marked as a command, as Telegram does. */
+export function textUpdate(userId: number, text: string): Update {
+  const command = /^\/\S+/.exec(text)?.[0];
+  return {
+    update_id: nextUpdateId++,
+    message: {
+      message_id: nextUpdateId,
+      date: 1_700_000_000,
+      chat: { id: userId, type: 'private', first_name: 'Owner' },
+      from: { id: userId, is_bot: false, first_name: 'Owner' },
+      text,
+      ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
+    },
+  };
+}
