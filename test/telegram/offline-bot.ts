@@ -37,3 +37,46 @@ export function textUpdate(userId: number, text: string): Update {
     },
   };
 }
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Records every API call the bot makes and answers it as Telegram would, except the methods in
+ * `failing`, which get that Bad Request description.
+ */
+export function recordCalls(bot: Bot, failing: Record<string, string> = {}): ApiCall[] {
+  const calls: ApiCall[] = [];
+  bot.api.config.use(async (_previous, method, payload) => {
+    calls.push({ method, payload: payload as Record<string, unknown> });
+    const description = failing[method];
+    if (description !== undefined)
+      return { ok: false, error_code: 400, description: `Bad Request: ${description}` } as never;
+    const chat = (payload as { chat_id?: number }).chat_id;
+    const sent = { message_id: calls.length, date: 1_700_000_000, chat: { id: chat, type: 'private' } };
+    return { ok: true, result: method === 'sendMessage' ? { ...sent, text: '' } : true } as never;
+  });
+  return calls;
+}
+
+/** The owner presses a button with `data` on bot message `messageId`. */
+export function buttonUpdate(userId: number, data: string, messageId = 1): Update {
+  return {
+    update_id: nextUpdateId++,
+    callback_query: {
+      id: String(nextUpdateId),
+      from: { id: userId, is_bot: false, first_name: 'Owner' },
+      chat_instance: '1',
+      data,
+      message: {
+        message_id: messageId,
+        date: 1_700_000_000,
+        chat: { id: userId, type: 'private', first_name: 'Owner' },
+        from: { id: 1, is_bot: true, first_name: 'Bridge' },
+        text: 'Sessions:',
+      },
+    },
+  };
+}

@@ -1,12 +1,15 @@
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { SessionManager } from '../../sessions/manager.ts';
 import type { PersonaLibrary } from '../../sessions/personas.ts';
+import { truncateUtf16 } from '../render/index.ts';
 import type { SessionOutput } from '../session-output.ts';
 
 const NEW_USAGE = 'Usage: /new <name> [persona]';
 const SESSION_USAGE = 'Usage: /session <name>';
 /** callback_data prefix of the session buttons; names are ≤ 32 bytes, well inside Telegram's 64. */
 const SWITCH_PREFIX = 'switch:';
+/** Telegram's limit for the text of a button press's answer. */
+const CALLBACK_ANSWER_LIMIT = 200;
 
 function args(ctx: Context): string[] {
   return typeof ctx.match === 'string' ? ctx.match.split(/\s+/).filter(Boolean) : [];
@@ -48,7 +51,10 @@ export function sessionCommands(deps: {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return ctx.answerCallbackQuery();
     const outcome = await manager.switchTo(chatId, name);
-    await ctx.answerCallbackQuery({ text: outcome.message });
+    // Only a toast: a press Telegram no longer accepts an answer for must still get the reply below.
+    await ctx
+      .answerCallbackQuery({ text: truncateUtf16(outcome.message, CALLBACK_ANSWER_LIMIT) })
+      .catch(() => undefined);
     await ctx.reply(outcome.message);
   });
 
