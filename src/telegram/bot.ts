@@ -32,6 +32,12 @@ export function createBot(options: BotOptions): Bot {
   for (const feature of options.features(bot.api)) bot.use(feature);
   bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'That button has expired.' }));
   bot.on('message', (ctx) => ctx.reply('I only understand text and commands for now. /help lists them.'));
+  // Claude already has the original; silence would let the owner believe the correction went through.
+  bot.on('edited_message', (ctx) =>
+    ctx.reply(
+      'Edits are not passed on: Claude got your original text. Send the correction as a new message.',
+    ),
+  );
 
   bot.catch((error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');

@@ -1,0 +1,49 @@
+/** What the bot answers to updates no feature claims: an owner's message is never met with silence. */
+import type { Update } from 'grammy/types';
+import { describe, expect, it } from 'vitest';
+import { createBot } from '../../src/telegram/bot.ts';
+import { captureLogger } from '../sessions/helpers.ts';
+import { offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
+
+const OWNER = 4242;
+const STRANGER = 666;
+
+function bot() {
+  const { logger, lines } = captureLogger();
+  const created = createBot({
+    token: '123:TEST',
+    apiRoot: 'http://127.0.0.1:9',
+    allowedUserIds: [OWNER],
+    logger,
+    features: () => [],
+  });
+  created.botInfo = offlineBot().botInfo;
+  const calls = recordCalls(created);
+  const replies = () =>
+    calls.filter((call) => call.method === 'sendMessage').map((call) => call.payload.text as string);
+  return { bot: created, lines, replies };
+}
+
+function edited(userId: number, text: string): Update {
+  const { update_id, message } = textUpdate(userId, text);
+  return { update_id, edited_message: { ...message, edit_date: 1_700_000_060 } } as Update;
+}
+
+describe('the bot around its features', () => {
+  it('an edited message is not silently ignored: the owner is told to send it again', async () => {
+    const { bot: b, replies } = bot();
+    await b.handleUpdate(edited(OWNER, 'fix the typo in README'));
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]).toMatch(/edit/i);
+    expect(replies()[0]).toMatch(/new message/i);
+  });
+
+  it("a stranger's edit runs nothing and leaves an audit line", async () => {
+    const { bot: b, replies, lines } = bot();
+    await b.handleUpdate(edited(STRANGER, 'let me in'));
+    expect(replies()).toEqual([]);
+    expect(lines.filter((line) => line.audit === 'refused')).toMatchObject([
+      { userId: STRANGER, updateKind: 'edited_message' },
+    ]);
+  });
+});
