@@ -22,9 +22,12 @@ export function offlineBot(): Bot {
 
 let nextUpdateId = 1;
 
-/** A private-chat text message from `userId`; a leading `/word` is marked as a command, as Telegram does. */
+/**
+ * A private-chat text message from `userId`. A leading command is marked as Telegram marks it:
+ * `/new x` is one, `/etc/hosts` is not (a command is never followed by a slash).
+ */
 export function textUpdate(userId: number, text: string): Update {
-  const command = /^\/\S+/.exec(text)?.[0];
+  const command = /^\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\p{L}\p{N}_/<>])/u.exec(text)?.[0];
   return {
     update_id: nextUpdateId++,
     message: {

@@ -7,7 +7,7 @@ import type { SessionManager } from '../../src/sessions/manager.ts';
 import type { PersonaLibrary } from '../../src/sessions/personas.ts';
 import { sessionCommands } from '../../src/telegram/commands/sessions.ts';
 import type { SessionOutput } from '../../src/telegram/session-output.ts';
-import { buttonUpdate, offlineBot, recordCalls } from './offline-bot.ts';
+import { buttonUpdate, offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
 
 const OWNER = 4242;
 
@@ -52,5 +52,31 @@ describe('session buttons', () => {
     const answer = calls.find((call) => call.method === 'answerCallbackQuery');
     expect(String(answer?.payload.text ?? '').length).toBeLessThanOrEqual(200);
     expect(replies()).toEqual([damaged]);
+  });
+});
+
+describe('plain text', () => {
+  it('a question that starts with a path goes to Claude, not back as an unknown command', async () => {
+    const sent: string[] = [];
+    const bot = offlineBot();
+    const calls = recordCalls(bot);
+    bot.use(
+      sessionCommands({
+        manager: {
+          send: async (_chat, text) => {
+            sent.push(text);
+            return { ok: true, session: 'work', queued: 0 };
+          },
+        } as Partial<SessionManager> as SessionManager,
+        personas: {} as PersonaLibrary,
+        output: { queued: () => undefined } as Partial<SessionOutput> as SessionOutput,
+      }),
+    );
+    await bot.handleUpdate(textUpdate(OWNER, '/etc/nginx/nginx.conf fails to load, why?'));
+    await bot.handleUpdate(textUpdate(OWNER, '/frobnicate now'));
+    expect(sent).toEqual(['/etc/nginx/nginx.conf fails to load, why?']);
+    expect(calls.filter((call) => call.method === 'sendMessage').map((call) => call.payload.text)).toEqual([
+      'Unknown command /frobnicate. /help lists the commands.',
+    ]);
   });
 });

@@ -60,9 +60,12 @@ export function sessionCommands(deps: {
 
   commands.on('message:text', async (ctx) => {
     const text = ctx.message.text;
-    if (text.startsWith('/')) {
-      const command = text.split(/\s/, 1)[0];
-      await ctx.reply(`Unknown command ${command}. /help lists the commands.`);
+    // Telegram marks commands; `/etc/hosts is empty, why?` is a question for Claude, not a command.
+    const command = ctx.message.entities?.find(
+      (entity) => entity.type === 'bot_command' && entity.offset === 0,
+    );
+    if (command) {
+      await ctx.reply(`Unknown command ${text.slice(0, command.length)}. /help lists the commands.`);
       return;
     }
     const sent = await manager.send(ctx.chat.id, text);
