@@ -108,6 +108,8 @@ export async function startApp(settings: Settings): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // SIGHUP: the terminal the bot was started from closed. Its default would end the bot on the
+  // spot, leaving the Claude Code processes (in their own process groups) and their tools behind.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void shutdown(signal));
 }
