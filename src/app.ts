@@ -112,4 +112,6 @@ export async function startApp(settings: Settings): Promise<void> {
   // spot, leaving the Claude Code processes (in their own process groups) and their tools behind.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     process.on(signal, () => void shutdown(signal));
+  // A safety net: one missed catch somewhere must not end the bot and orphan every session.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 }
