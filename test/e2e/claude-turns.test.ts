@@ -4,9 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Script } from '../fakes/anthropic/index.ts';
-import { claudeProcesses, defunctClaudes, OWNER_ID, startWorld, type World, waitUntil } from './harness.ts';
+import {
+  claudeProcesses,
+  defunctClaudes,
+  OWNER_ID,
+  type World,
+  waitUntil,
+  withRunningBot,
+} from './harness.ts';
 
 const chat = OWNER_ID;
 
@@ -36,16 +43,14 @@ const script: Script = async (turn) => {
 describe("Claude's turns as the owner sees them", () => {
   let world: World;
 
-  beforeAll(async () => {
-    world = await startWorld({ script });
-    await world.startBot();
-    world.say('/new alpha');
-    await world.tg.waitForMessage(chat, "Session 'alpha' created.");
-  }, 60_000);
-
-  afterAll(async () => {
-    await world?.close();
-  }, 30_000);
+  withRunningBot(
+    async (started) => {
+      world = started;
+      started.say('/new alpha');
+      await started.tg.waitForMessage(chat, "Session 'alpha' created.");
+    },
+    { script },
+  );
 
   it('a tool that needs approval is refused with a clear line, and nothing runs', async () => {
     world.say('make a file');

@@ -1,18 +1,20 @@
 /** The terminal the bot runs in goes away (SIGHUP): its Claude Code processes go with it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claudeProcesses, defunctClaudes, OWNER_ID, startWorld, type World, waitUntil } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  claudeProcesses,
+  defunctClaudes,
+  OWNER_ID,
+  type World,
+  waitUntil,
+  withRunningBot,
+} from './harness.ts';
 
 describe('a hang-up', () => {
   let world: World;
 
-  beforeAll(async () => {
-    world = await startWorld();
-    await world.startBot();
-  }, 60_000);
-
-  afterAll(async () => {
-    await world?.close();
-  }, 30_000);
+  withRunningBot((started) => {
+    world = started;
+  });
 
   it('ends the bot like SIGTERM, leaving no claude process behind', async () => {
     world.say('/new hangup');

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { processState } from '../../src/claude/proc-scan.ts';
 import { type FakeAnthropic, type Script, startFakeAnthropic } from '../fakes/anthropic/index.ts';
 import { type FakeTelegram, type RateLimitConfig, startFakeTelegram } from '../fakes/telegram/index.ts';
@@ -119,6 +120,25 @@ export async function startWorld(
     },
   };
   return world;
+}
+
+/**
+ * For a describe block: a world with its bot running before the first test, closed after the
+ * last. `started` receives the world (and may prepare more, e.g. create a session).
+ */
+export function withRunningBot(
+  started: (world: World) => void | Promise<void>,
+  options: Parameters<typeof startWorld>[0] = {},
+): void {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await startWorld(options);
+    await world.startBot();
+    await started(world);
+  }, 60_000);
+  afterAll(async () => {
+    await world?.close();
+  }, 30_000);
 }
 
 function killGroup(pid: number): void {

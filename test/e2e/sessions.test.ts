@@ -4,16 +4,16 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../fakes/anthropic/index.ts';
 import {
   claudeProcesses,
   defunctClaudes,
   OWNER_ID,
   STRANGER_ID,
-  startWorld,
   type World,
   waitUntil,
+  withRunningBot,
 } from './harness.ts';
 
 const chat = OWNER_ID;
@@ -26,14 +26,9 @@ function conversationText(request: RecordedRequest): string {
 describe('sessions from Telegram, end to end', () => {
   let world: World;
 
-  beforeAll(async () => {
-    world = await startWorld();
-    await world.startBot();
-  }, 60_000);
-
-  afterAll(async () => {
-    await world?.close();
-  }, 30_000);
+  withRunningBot((started) => {
+    world = started;
+  });
 
   it('1. /new test-session creates the session and starts its Claude Code process at once', async () => {
     world.say('/new test-session');

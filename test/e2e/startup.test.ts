@@ -1,6 +1,6 @@
 /** Starting and stopping the bot as a user does: `npm start` with settings, or without them. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWNER_ID, STRANGER_ID, startBotProcess, startWorld, type World } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { OWNER_ID, STRANGER_ID, startBotProcess, type World, withRunningBot } from './harness.ts';
 
 describe('npm start without its required settings', () => {
   it('exits 2 within 2 s, naming each bad setting on its own line, with no stack trace', async () => {
@@ -19,14 +19,9 @@ describe('npm start without its required settings', () => {
 describe('the bot against a Telegram-like server', () => {
   let world: World;
 
-  beforeAll(async () => {
-    world = await startWorld();
-    await world.startBot();
-  }, 60_000);
-
-  afterAll(async () => {
-    await world?.close();
-  }, 30_000);
+  withRunningBot((started) => {
+    world = started;
+  });
 
   it('registers its command menu', async () => {
     await expect.poll(() => world.tg.commands().map((c) => c.command)).toContain('new');
