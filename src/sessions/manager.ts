@@ -91,11 +91,16 @@ export class SessionManager {
         message: unknownPersonaMessage(personaName ?? 'default', await this.deps.personas.list()),
       };
     const created = await this.deps.store.create(name, persona);
-    if (!created.ok)
+    if (!created.ok) {
+      if (created.error === 'invalid_name') return { ok: false, message: INVALID_NAME_MESSAGE };
+      const existing = await this.deps.store.load(name);
       return {
         ok: false,
-        message: created.error === 'exists' ? sessionExistsMessage(name) : INVALID_NAME_MESSAGE,
+        message: existing.ok
+          ? sessionExistsMessage(name)
+          : `A folder '${name}' is already in the sessions directory, but it is not a readable session (${existing.error === 'malformed' ? 'damaged' : 'no'} metadata.json). Move it away or pick another name.`,
       };
+    }
     await this.activate(chatId, name);
     return {
       ok: true,

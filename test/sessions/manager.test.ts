@@ -2,7 +2,7 @@
  * The session manager's decisions (which reply, which process, which chat), with a recording
  * process in place of Claude Code: the real CLI is exercised in test/e2e/.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaudeEvent } from '../../src/claude/events.ts';
 import { type LiveProcess, NO_ACTIVE_SESSION, SessionManager } from '../../src/sessions/manager.ts';
@@ -109,6 +109,16 @@ describe('SessionManager', () => {
       ['b', false],
     ]);
     expect(manager.liveSessions().sort()).toEqual(['a', 'b']);
+  });
+
+  it('a leftover folder that is not a session is named as such, not as an existing session', async () => {
+    const { manager, processes } = setup();
+    await mkdir(`${dataDir}/sessions/leftover`, { recursive: true });
+    const outcome = await manager.create(1, 'leftover');
+    expect(outcome.ok).toBe(false);
+    expect(outcome.message).toContain("A folder 'leftover' is already in the sessions directory");
+    expect(outcome.message).toContain('no metadata.json');
+    expect(processes).toHaveLength(0);
   });
 
   it('switching to an unknown session says how to create it', async () => {
