@@ -101,7 +101,8 @@ export class SessionManager {
           : `A folder '${name}' is already in the sessions directory, but it is not a readable session (${existing.error === 'malformed' ? 'damaged' : 'no'} metadata.json). Move it away or pick another name.`,
       };
     }
-    await this.activate(chatId, name);
+    const failed = await this.activate(chatId, name);
+    if (failed) return failed;
     return {
       ok: true,
       message:
