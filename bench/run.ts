@@ -4,6 +4,7 @@
  * its flood limits off, fake model answering at once. Prints two tables; targets are a column,
  * never an exit status. Ends on its own, and ends every process it started.
  */
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -11,6 +12,7 @@ import { SETTING_NAMES } from '../src/config/settings.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
 import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { RELAY_PATH } from './relay-log.ts';
 import { type BenchResults, type FirstReplies, firstReplyTable, warmTurnTable } from './report.ts';
 import { type BotTurn, command, measureBotTurn, TURN_GAP_MS } from './through-bot.ts';
 
@@ -35,9 +37,16 @@ function claudeEnv(botEnv: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...Object.fromEntries(passed), LOG_LEVEL: 'info' };
 }
 
-async function startBot(world: World): Promise<void> {
-  // Info level, as a user runs it: the e2e harness's debug logging is not part of the bot's cost.
-  await world.startBot({ LOG_LEVEL: 'info' });
+/**
+ * Info level, as a user runs it: the e2e harness's debug logging is not part of the bot's cost.
+ * With `relayLog`, the bot runs Claude Code through bench/cli-relay.mjs (as CLAUDE_PATH), which
+ * stamps each message on the CLI's stdin and each result on its stdout into that file.
+ */
+async function startBot(world: World, relayLog?: string): Promise<void> {
+  const relay: Record<string, string> = relayLog
+    ? { CLAUDE_PATH: RELAY_PATH, BENCH_RELAY_LOG: relayLog }
+    : {};
+  await world.startBot({ LOG_LEVEL: 'info', ...relay });
 }
 
 async function stopBot(world: World): Promise<void> {
@@ -63,19 +72,20 @@ async function untilNoClaude(world: World, when: string): Promise<void> {
 async function warmTurns(
   world: World,
   setup: DirectSetup,
+  relayLog: string,
 ): Promise<Pick<BenchResults, 'botTurns' | 'directTurns'>> {
   await command(world, PRIVATE_CHAT, '/new bench', "Session 'bench' created.");
   const direct = await openDirect(setup, 'direct-warm');
   try {
     for (let i = 0; i < WARMUP_TURNS; i++) {
-      await measureBotTurn(world, PRIVATE_CHAT, `warm-up ${i}`);
+      await measureBotTurn(world, PRIVATE_CHAT, `warm-up ${i}`, { relayLog });
       await direct.turn(`direct warm-up ${i}`);
     }
     progress(`${WARM_TURNS} warm turns through the bot, alternating with ${WARM_TURNS} with the CLI alone`);
     const botTurns: BotTurn[] = [];
     const directTurns: DirectTurn[] = [];
     for (let i = 0; i < WARM_TURNS; i++) {
-      botTurns.push(await measureBotTurn(world, PRIVATE_CHAT, `warm turn ${i}`));
+      botTurns.push(await measureBotTurn(world, PRIVATE_CHAT, `warm turn ${i}`, { relayLog }));
       await delay(TURN_GAP_MS);
       directTurns.push(await direct.turn(`direct warm turn ${i}`));
       await delay(TURN_GAP_MS);
@@ -128,9 +138,14 @@ async function firstRepliesAfterRestart(world: World, first: FirstReplies): Prom
 }
 
 async function measure(world: World, setup: DirectSetup): Promise<BenchResults> {
-  progress('starting the bot (npm start)');
+  progress('starting the bot (npm start), with Claude Code behind the stamping relay');
+  const relayLog = path.join(setup.root, 'relay.log');
+  await mkdir(setup.root, { recursive: true });
+  await startBot(world, relayLog);
+  const warm = await warmTurns(world, setup, relayLog);
+  // First replies without the relay: its own start-up would count against them.
+  await stopBot(world);
   await startBot(world);
-  const warm = await warmTurns(world, setup);
   const first: FirstReplies = {
     afterNew: [],
     afterNewPaused: [],

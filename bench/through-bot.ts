@@ -7,6 +7,7 @@
 
 import { delay, OWNER_ID, type World } from '../test/e2e/harness.ts';
 import type { CallRecord } from '../test/fakes/telegram/index.ts';
+import { type CliStamps, cliStampsOf } from './relay-log.ts';
 
 /** Pause between measured turns, so one turn's tail (typing stop, socket reuse) never overlaps the next. */
 export const TURN_GAP_MS = 50;
@@ -23,6 +24,8 @@ export interface BotTurn {
   modelDoneAt: number;
   /** The bot's sendMessage carrying the answer arrived at the fake Telegram. */
   replyAt: number;
+  /** When the bot runs the CLI through bench/cli-relay.mjs: the CLI's own stdin and stdout stamps. */
+  cli?: CliStamps;
 }
 
 /** Sends `text` as the owner in `chatId` and waits for its answer; returns the turn's stamps. */
@@ -30,8 +33,9 @@ export async function measureBotTurn(
   world: World,
   chatId: number,
   text: string,
-  timeoutMs = 30_000,
+  options: { timeoutMs?: number; relayLog?: string } = {},
 ): Promise<BotTurn> {
+  const { timeoutMs = 30_000, relayLog } = options;
   const queuedAt = Date.now();
   world.tg.sendText({ userId: OWNER_ID, chatId, text });
   await world.tg.waitForMessage(chatId, answerTo(text), { timeoutMs });
@@ -42,12 +46,16 @@ export async function measureBotTurn(
   const request = world.model.requests.find((r) => world.model.lastUserText(r) === text);
   if (!request) throw new Error(`the fake model never saw ${JSON.stringify(text)}`);
   await until(() => request.finishedAt !== undefined, 5_000, 'the model answer to finish');
-  return {
+  const turn: BotTurn = {
     queuedAt,
     requestAt: request.receivedAt,
     modelDoneAt: request.finishedAt as number,
     replyAt: reply.at,
   };
+  if (relayLog === undefined) return turn;
+  const cli = await cliStampsOf(relayLog, text, answerTo(text));
+  if (!cli) throw new Error(`the relay logged no stdin/stdout stamps for ${JSON.stringify(text)}`);
+  return { ...turn, cli };
 }
 
 /** Sends a command as the owner and waits until the bot's reply containing `expected` is shown. */

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * CLAUDE_PATH for `npm run bench`: runs the real Claude Code CLI with the same arguments and
+ * relays its stdin and stdout untouched, noting when each user message reaches the CLI and when
+ * each turn's result leaves it. Those two instants split a turn through the bot into the bot's
+ * own work and the CLI's, measured inside the same turn rather than estimated from another one.
+ *
+ * Plain JavaScript so it starts as fast as node can; it forwards before it records anything.
+ * Stamps go to BENCH_RELAY_LOG, one JSON object per line: { at, dir: 'in' | 'out', type, text }.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const realClaude =
+  process.env.BENCH_RELAY_CLAUDE ??
+  fileURLToPath(
+    import.meta.resolve(`@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/claude`),
+  );
+const log = process.env.BENCH_RELAY_LOG
+  ? createWriteStream(process.env.BENCH_RELAY_LOG, { flags: 'a' })
+  : undefined;
+// A stamp that cannot be written must not end the relay (and with it the CLI).
+log?.on('error', (error) => process.stderr.write(`cli-relay: ${error.message}\n`));
+
+const child = spawn(realClaude, process.argv.slice(2), { stdio: ['pipe', 'pipe', 'inherit'] });
+
+/** Splits a byte stream into lines and hands each complete line to `onLine`. */
+function lines(onLine) {
+  let pending = '';
+  return (chunk, at) => {
+    pending += chunk.toString('utf8');
+    let end = pending.indexOf('\n');
+    while (end >= 0) {
+      onLine(pending.slice(0, end), at);
+      pending = pending.slice(end + 1);
+      end = pending.indexOf('\n');
+    }
+  };
+}
+
+function textOf(content) {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .filter((block) => block?.type === 'text')
+    .map((block) => block.text)
+    .join('\n');
+}
+
+function record(at, dir, line) {
+  if (!log) return;
+  let message;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return;
+  }
+  if (dir === 'in' && message.type === 'user')
+    log.write(`${JSON.stringify({ at, dir, type: 'user', text: textOf(message.message?.content) })}\n`);
+  if (dir === 'out' && message.type === 'result')
+    log.write(`${JSON.stringify({ at, dir, type: 'result', text: String(message.result ?? '') })}\n`);
+}
+
+const fromBot = lines((line, at) => record(at, 'in', line));
+const fromClaude = lines((line, at) => record(at, 'out', line));
+
+process.stdin.on('data', (chunk) => {
+  const at = Date.now();
+  child.stdin.write(chunk);
+  fromBot(chunk, at);
+});
+process.stdin.on('end', () => child.stdin.end());
+child.stdin.on('error', () => {});
+child.stdout.on('data', (chunk) => {
+  const at = Date.now();
+  process.stdout.write(chunk);
+  fromClaude(chunk, at);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'])
+  process.on(signal, () => {
+    child.kill(signal);
+  });
+
+child.on('close', (code) => {
+  log?.end();
+  process.stdout.write('', () => process.exit(code ?? 1));
+});

@@ -1,0 +1,39 @@
+/**
+ * Reads the stamps bench/cli-relay.mjs writes: when a user message reached the CLI's stdin and
+ * when the CLI's result for it left its stdout.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The CLAUDE_PATH that relays to the real CLI and writes the stamps. */
+export const RELAY_PATH = fileURLToPath(new URL('./cli-relay.mjs', import.meta.url));
+
+const stampSchema = z.object({
+  at: z.number(),
+  dir: z.enum(['in', 'out']),
+  type: z.enum(['user', 'result']),
+  text: z.string(),
+});
+
+export interface CliStamps {
+  /** The user message reached the CLI's stdin. */
+  inAt: number;
+  /** The CLI wrote the turn's result on its stdout. */
+  resultAt: number;
+}
+
+/** The stamps of the turn that sent `text` and was answered with `answer`, if both are logged. */
+export async function cliStampsOf(
+  logFile: string,
+  text: string,
+  answer: string,
+): Promise<CliStamps | undefined> {
+  const stamps = (await readFile(logFile, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => stampSchema.parse(JSON.parse(line)));
+  const input = stamps.find((s) => s.dir === 'in' && s.text === text);
+  const result = stamps.find((s) => s.dir === 'out' && s.text === answer);
+  return input && result ? { inAt: input.at, resultAt: result.at } : undefined;
+}
