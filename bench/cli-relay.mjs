@@ -6,10 +6,10 @@
  * own work and the CLI's, measured inside the same turn rather than estimated from another one.
  *
  * Plain JavaScript so it starts as fast as node can; it forwards before it records anything.
- * Stamps go to BENCH_RELAY_LOG, one JSON object per line: { at, dir: 'in' | 'out', type, text }.
+ * Stamps are appended to BENCH_RELAY_LOG, one JSON object per line: { at, dir: 'in' | 'out', type, text }.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const realClaude =
@@ -17,11 +17,18 @@ const realClaude =
   fileURLToPath(
     import.meta.resolve(`@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/claude`),
   );
-const log = process.env.BENCH_RELAY_LOG
-  ? createWriteStream(process.env.BENCH_RELAY_LOG, { flags: 'a' })
-  : undefined;
-// A stamp that cannot be written must not end the relay (and with it the CLI).
-log?.on('error', (error) => process.stderr.write(`cli-relay: ${error.message}\n`));
+const logFile = process.env.BENCH_RELAY_LOG;
+
+/** Appends one stamp; synchronous (after the chunk is forwarded) so it is on disk before the bot answers. */
+function write(stamp) {
+  if (!logFile) return;
+  try {
+    appendFileSync(logFile, `${JSON.stringify(stamp)}\n`);
+  } catch (error) {
+    // A stamp that cannot be written must not end the relay, and with it the CLI.
+    process.stderr.write(`cli-relay: ${error.message}\n`);
+  }
+}
 
 const child = spawn(realClaude, process.argv.slice(2), { stdio: ['pipe', 'pipe', 'inherit'] });
 
@@ -49,7 +56,7 @@ function textOf(content) {
 }
 
 function record(at, dir, line) {
-  if (!log) return;
+  if (!logFile) return;
   let message;
   try {
     message = JSON.parse(line);
@@ -57,9 +64,9 @@ function record(at, dir, line) {
     return;
   }
   if (dir === 'in' && message.type === 'user')
-    log.write(`${JSON.stringify({ at, dir, type: 'user', text: textOf(message.message?.content) })}\n`);
+    write({ at, dir, type: 'user', text: textOf(message.message?.content) });
   if (dir === 'out' && message.type === 'result')
-    log.write(`${JSON.stringify({ at, dir, type: 'result', text: String(message.result ?? '') })}\n`);
+    write({ at, dir, type: 'result', text: String(message.result ?? '') });
 }
 
 const fromBot = lines((line, at) => record(at, 'in', line));
@@ -84,6 +91,5 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'])
   });
 
 child.on('close', (code) => {
-  log?.end();
   process.stdout.write('', () => process.exit(code ?? 1));
 });

@@ -23,15 +23,29 @@ export interface CliStamps {
   resultAt: number;
 }
 
-/** The stamps of the turn that sent `text` and was answered with `answer`, if both are logged. */
+/**
+ * The stamps of the turn that sent `text` and was answered with `answer`. The relay writes a stamp
+ * just after forwarding the line, so it can land a moment after the answer: waits up to `waitMs`.
+ */
 export async function cliStampsOf(
   logFile: string,
   text: string,
   answer: string,
+  waitMs = 2_000,
 ): Promise<CliStamps | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const found = await readStamps(logFile, text, answer);
+    if (found || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function readStamps(logFile: string, text: string, answer: string): Promise<CliStamps | undefined> {
   const stamps = (await readFile(logFile, 'utf8').catch(() => ''))
     .split('\n')
-    .filter((line) => line.trim() !== '')
+    // A line being appended right now is not whole yet.
+    .filter((line) => line.endsWith('}'))
     .map((line) => stampSchema.parse(JSON.parse(line)));
   const input = stamps.find((s) => s.dir === 'in' && s.text === text);
   const result = stamps.find((s) => s.dir === 'out' && s.text === answer);

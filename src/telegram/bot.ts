@@ -1,6 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { type Api, Bot, type Composer, type Context } from 'grammy';
+import { type Api, Bot, type Composer, type Context, type Transformer } from 'grammy';
 import type { Logger } from '../logging.ts';
 import { allowlist } from './auth.ts';
 import { COMMANDS, helpCommand } from './commands/help.ts';
@@ -18,6 +18,16 @@ export interface BotOptions {
 }
 
 /**
+ * The runner asks for the next batch of updates the moment a batch arrives, and building that
+ * request (about half a millisecond) would run in the middle of handling the batch. Deferring it
+ * to the next turn of the event loop lets a message reach Claude first; the long poll loses nothing.
+ */
+export const pollAfterHandling: Transformer = async (prev, method, payload, signal) => {
+  if (method === 'getUpdates') await new Promise<void>((resolve) => setImmediate(resolve));
+  return prev(method, payload, signal);
+};
+
+/**
  * The grammY bot: allowlist first for every update, then per-chat ordering for messages (button
  * presses are not ordered behind them, so a waiting handler can never deadlock a button), then features.
  */
@@ -25,6 +35,7 @@ export function createBot(options: BotOptions): Bot {
   const { logger } = options;
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  bot.api.config.use(pollAfterHandling);
 
   bot.use(allowlist(options.allowedUserIds, logger));
   bot.use(sequentialize((ctx: Context) => (ctx.callbackQuery ? undefined : ctx.chat?.id.toString())));

@@ -1,7 +1,7 @@
 /** What the bot answers to updates no feature claims: an owner's message is never met with silence. */
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { createBot } from '../../src/telegram/bot.ts';
+import { createBot, pollAfterHandling } from '../../src/telegram/bot.ts';
 import { captureLogger } from '../sessions/helpers.ts';
 import { offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
 
@@ -45,5 +45,35 @@ describe('the bot around its features', () => {
     expect(lines.filter((line) => line.audit === 'refused')).toMatchObject([
       { userId: STRANGER, updateKind: 'edited_message' },
     ]);
+  });
+});
+
+describe('asking Telegram for the next updates', () => {
+  const answer = { ok: true as const, result: [] };
+
+  it('waits until the update in hand has been handled as far as it goes without waiting', async () => {
+    const order: string[] = [];
+    const prev = async (method: string) => {
+      order.push(`request ${method}`);
+      return answer;
+    };
+    const polled = pollAfterHandling(prev as never, 'getUpdates', { offset: 1 } as never);
+    // A handler's synchronous work and its promise chain (how a message reaches Claude's stdin).
+    await Promise.resolve();
+    order.push('handler ran');
+    await polled;
+    expect(order).toEqual(['handler ran', 'request getUpdates']);
+  });
+
+  it('sends everything else at once', async () => {
+    const order: string[] = [];
+    const prev = async (method: string) => {
+      order.push(`request ${method}`);
+      return answer;
+    };
+    const sent = pollAfterHandling(prev as never, 'sendMessage', { chat_id: 1, text: 'hi' } as never);
+    order.push('caller continued');
+    await sent;
+    expect(order).toEqual(['request sendMessage', 'caller continued']);
   });
 });
