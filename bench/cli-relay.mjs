@@ -19,6 +19,9 @@ const realClaude =
   );
 const logFile = process.env.BENCH_RELAY_LOG;
 
+/** The machine's monotonic clock, as test/fakes/monotonic.ts reads it: comparable across processes. */
+const monotonicMs = () => Number(process.hrtime.bigint() / 1_000n) / 1_000;
+
 /** Appends one stamp; synchronous (after the chunk is forwarded) so it is on disk before the bot answers. */
 function write(stamp) {
   if (!logFile) return;
@@ -73,14 +76,14 @@ const fromBot = lines((line, at) => record(at, 'in', line));
 const fromClaude = lines((line, at) => record(at, 'out', line));
 
 process.stdin.on('data', (chunk) => {
-  const at = Date.now();
+  const at = monotonicMs();
   child.stdin.write(chunk);
   fromBot(chunk, at);
 });
 process.stdin.on('end', () => child.stdin.end());
 child.stdin.on('error', () => {});
 child.stdout.on('data', (chunk) => {
-  const at = Date.now();
+  const at = monotonicMs();
   process.stdout.write(chunk);
   fromClaude(chunk, at);
 });

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { type ClaudeEvent, type ClaudeSession, createClaudeSession } from '../src/claude/index.ts';
 import { delay } from '../test/e2e/harness.ts';
 import type { FakeAnthropic } from '../test/fakes/anthropic/index.ts';
+import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { answerTo, until } from './through-bot.ts';
 
 export interface DirectSetup {
@@ -53,7 +54,7 @@ export class DirectSession {
     });
     setup.live.add(this.session);
     this.session.on((event) => {
-      if (event.type === 'completed') this.results.push({ at: Date.now(), event });
+      if (event.type === 'completed') this.results.push({ at: monotonicMs(), event });
       if (event.type === 'error') this.failure = event.message;
     });
   }
@@ -62,7 +63,7 @@ export class DirectSession {
   async turn(text: string): Promise<DirectTurn> {
     const { model } = this.setup;
     const before = this.results.length;
-    const sentAt = Date.now();
+    const sentAt = monotonicMs();
     this.session.send(text);
     await until(
       () => this.results.length > before || this.failure !== undefined,

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { SETTING_NAMES } from '../src/config/settings.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
 import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
+import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
 import { RELAY_PATH } from './relay-log.ts';
 import { type BenchResults, type FirstReplies, firstReplyTable, warmTurnTable } from './report.ts';
@@ -166,17 +167,20 @@ function notes(runMs: number, leftBehind: number, loadAtStart: number): string {
     "- The fake Telegram's flood limits are OFF (startWorld({ rateLimits: false })), so Telegram's",
     '  1 message/s per chat cannot show up as bot latency. The bot runs as `npm start` runs it, LOG_LEVEL=info,',
     '  with the real Claude Code CLI; the fake model answers at once, in one chunk.',
-    '- Stamps: Date.now() (1 ms) taken by the fakes: update queued on the fake Telegram, request arrival',
-    "  and last byte written at the fake model, arrival of the bot's sendMessage with the answer.",
-    "- (a) and (b) include the CLI's own intake (stdin -> HTTP request) and output (end of the SSE stream",
-    "  -> result on stdout), which the bot cannot avoid. 'CLI alone' measures those same two intervals",
-    '  with no bot (src/claude/process.ts over the Agent SDK, same CLI, persona and fake model, same run);',
-    "  'bot code alone' is the median of the paired differences (each bot turn minus the CLI-alone turn",
-    '  right after it): an estimate of what the bot itself adds.',
-    "- CLI's own per-turn time: with no bot, from the message written to the CLI to its result read back,",
-    "  and the CLI's own duration_ms from that result. Both include the fake model's ~1-5 ms.",
+    '- Stamps: the monotonic clock (process.hrtime, µs precision, the same in every process), taken by',
+    '  the fakes (update queued on the fake Telegram, request arrival and last byte at the fake model, the',
+    "  bot's sendMessage with the answer arriving) and by bench/cli-relay.mjs, which the bot runs as",
+    "  CLAUDE_PATH for the warm turns: it relays the CLI's stdin and stdout untouched and stamps the",
+    '  message reaching the CLI and the result leaving it. Never by the bot itself.',
+    "- bot in + bot out is the bot's own share of each turn, measured inside that turn. The relay's",
+    "  extra pipe hop on the way out counts against the bot. The CLI's stretches are shown between them.",
+    '- Baseline, CLI alone: src/claude/process.ts over the Agent SDK in a plain script, same CLI,',
+    '  persona and fake model, no relay, same run. The cross-check subtracts it from the whole turn via',
+    '  the bot, pair by pair (the two alternate): a rougher view of the same share, from outside.',
+    "- issue 3's (a)+(b) (update -> request at model, model's last byte -> answer at Telegram) holds",
+    "  the CLI's own intake and output, about 35-40 ms here, which the bot cannot shorten.",
     `- p99 is nearest-rank: of ${WARM_TURNS} turns, the ${Math.ceil(0.99 * WARM_TURNS)}th smallest.`,
-    '- First reply: from the message queued on Telegram to the answer arriving there. /session rows are',
+    '- First reply (no relay): from the message queued on Telegram to the answer arriving there. /session rows are',
     '  measured after a bot restart, so /session spawns the process; cold = a message to the active',
     "  session after a restart, with no /session first. 'vs warm' divides by the warm-turn median",
     "  (via the bot for bot rows, of the CLI alone for 'CLI alone' rows).",
@@ -190,7 +194,7 @@ function notes(runMs: number, leftBehind: number, loadAtStart: number): string {
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const loadAtStart = os.loadavg()[0] ?? 0;
-  const world = await startWorld({ rateLimits: false });
+  const world = await startWorld({ rateLimits: false, modelClock: monotonicMs });
   const persona = await new PersonaLibrary({
     shippedDir: SHIPPED_PERSONAS_DIR,
     ownerDir: path.join(world.dataDir, 'personas'),

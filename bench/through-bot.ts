@@ -1,11 +1,12 @@
 /**
  * Turns measured through the whole bot: the owner writes on the fake Telegram, the bot (started as
  * `npm start` starts it) hands the message to its Claude Code process, the CLI asks the fake model,
- * and the answer comes back to the fake Telegram. Every instant is read from a clock stamp the fakes
- * record (Date.now, 1 ms resolution), never from the bot.
+ * and the answer comes back to the fake Telegram. Every instant is read from a stamp the fakes record
+ * on the machine's monotonic clock (µs precision), never from the bot.
  */
 
 import { delay, OWNER_ID, type World } from '../test/e2e/harness.ts';
+import { monotonicMs } from '../test/fakes/monotonic.ts';
 import type { CallRecord } from '../test/fakes/telegram/index.ts';
 import { type CliStamps, cliStampsOf } from './relay-log.ts';
 
@@ -36,7 +37,7 @@ export async function measureBotTurn(
   options: { timeoutMs?: number; relayLog?: string } = {},
 ): Promise<BotTurn> {
   const { timeoutMs = 30_000, relayLog } = options;
-  const queuedAt = Date.now();
+  const queuedAt = monotonicMs();
   world.tg.sendText({ userId: OWNER_ID, chatId, text });
   await world.tg.waitForMessage(chatId, answerTo(text), { timeoutMs });
   const reply = await waitForCall(
@@ -50,7 +51,7 @@ export async function measureBotTurn(
     queuedAt,
     requestAt: request.receivedAt,
     modelDoneAt: request.finishedAt as number,
-    replyAt: reply.at,
+    replyAt: reply.monotonicAt,
   };
   if (relayLog === undefined) return turn;
   const cli = await cliStampsOf(relayLog, text, answerTo(text));

@@ -70,13 +70,21 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
 }
 
 export async function startWorld(
-  options: { script?: Script; rateLimits?: false | Partial<RateLimitConfig> } = {},
+  options: {
+    script?: Script;
+    rateLimits?: false | Partial<RateLimitConfig>;
+    /** The clock of the fake model's request stamps (default `Date.now`). */
+    modelClock?: () => number;
+  } = {},
 ): Promise<World> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
   const dataDir = path.join(root, 'data');
   const home = path.join(root, 'home');
   const tg = await startFakeTelegram({ rateLimits: options.rateLimits ?? {} });
-  const model = await startFakeAnthropic(options.script ? { script: options.script } : {});
+  const model = await startFakeAnthropic({
+    ...(options.script ? { script: options.script } : {}),
+    ...(options.modelClock ? { now: options.modelClock } : {}),
+  });
   const env: Record<string, string> = {
     TELEGRAM_BOT_TOKEN: tg.token,
     ALLOWED_USER_IDS: String(OWNER_ID),

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../../src/logging.ts';
+import { monotonicMs } from '../monotonic.ts';
 import { ApiError, type MethodContext, type MethodHandler } from './context.ts';
 import type { FaultPlan } from './faults.ts';
 import { getFile, sendDocument, sendPhoto } from './files.ts';
@@ -21,6 +22,12 @@ import {
 import { BadRequestBody, readParams } from './params.ts';
 import type { CallRecord, FakeTelegramState } from './state.ts';
 import { LongPoll } from './updates.ts';
+
+/** When a request arrived: on the fake's clock, and on the machine's monotonic clock. */
+interface Arrival {
+  clock: number;
+  monotonic: number;
+}
 
 export interface ServerDeps {
   token: string;
@@ -85,14 +92,15 @@ export function createFakeTelegramServer(deps: ServerDeps): FakeTelegramServer {
   const record = (
     method: string,
     params: Record<string, unknown>,
-    at: number,
+    at: Arrival,
     status: number,
     description?: string,
   ) => {
     const call: CallRecord = {
       method,
       params,
-      at,
+      at: at.clock,
+      monotonicAt: at.monotonic,
       status,
       ...(description !== undefined ? { description } : {}),
     };
@@ -130,7 +138,7 @@ export function createFakeTelegramServer(deps: ServerDeps): FakeTelegramServer {
       sendError(res, new ApiError(401, 'Unauthorized'));
       return;
     }
-    const at = deps.state.now();
+    const at: Arrival = { clock: deps.state.now(), monotonic: monotonicMs() };
     const requested = match[2] ?? '';
     const entry = handlers.get(requested.toLowerCase());
     const method = entry?.name ?? requested;

@@ -58,6 +58,11 @@ export interface CallRecord {
   params: Record<string, unknown>;
   /** Clock time (ms) when the request arrived, before its body was read; a held long poll keeps its arrival time. */
   at: number;
+  /**
+   * The same instant on the machine's monotonic clock (`process.hrtime`, in ms with µs precision):
+   * comparable across processes on this machine, for latency measurements finer than `at`.
+   */
+  monotonicAt: number;
   status: number;
   description?: string;
 }

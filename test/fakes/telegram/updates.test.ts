@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { monotonicMs } from '../monotonic.ts';
 import { callApi } from './call-api.ts';
 import { type FakeTelegram, startFakeTelegram } from './index.ts';
 
@@ -38,6 +39,21 @@ describe('getUpdates', () => {
     tg.sendText({ userId: USER, text: 'wake up' });
     await poll;
     expect(tg.callsTo('getUpdates')).toMatchObject([{ at: 1_000_000, status: 200 }]);
+  });
+
+  it('also stamps the arrival on the monotonic clock, which the benchmark compares across processes', async () => {
+    tg = await startFakeTelegram({ rateLimits: false });
+    const before = monotonicMs();
+    const poll = callApi(tg, 'getUpdates', { timeout: 30 });
+    await vi.waitFor(() => expect(tg.isPolling()).toBe(true));
+    const held = monotonicMs();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    tg.sendText({ userId: USER, text: 'wake up' });
+    await poll;
+    const [call] = tg.callsTo('getUpdates');
+    // The arrival, not the answer 20 ms later.
+    expect(call?.monotonicAt).toBeGreaterThanOrEqual(before);
+    expect(call?.monotonicAt).toBeLessThanOrEqual(held);
   });
 
   it('answers at once with nothing when timeout is 0', async () => {
