@@ -177,26 +177,12 @@ export class ClaudeSession {
     runner.query.initializationResult().then(
       () => {
         runner.ready = true;
-        this.warmUp(runner);
       },
       (error: unknown) => this.log.debug({ err: error }, 'claude initialization did not finish'),
     );
     this.consume(runner, new ClaudeTranslator()).catch((error: unknown) =>
       this.log.error({ err: error }, 'claude session supervision failed'),
     );
-  }
-
-  /**
-   * Claude Code's first turn spends over 100 ms on work it does once (tool schemas, system prompt,
-   * context), all of it before asking the model. Asking for the context usage while the process
-   * waits for the owner's first message does part of that work ahead, and writes nothing to the
-   * conversation. Skipped when a message is already being answered: it would only compete with it.
-   */
-  private warmUp(runner: Runner): void {
-    if (runner.closing || this.inFlight !== undefined) return;
-    runner.query
-      .getContextUsage({ detail: 'summary' })
-      .catch((error: unknown) => this.log.debug({ err: error }, 'claude warm-up did not finish'));
   }
 
   private sdkOptions(slot: ProcessSlot, resume: string | undefined): Options {

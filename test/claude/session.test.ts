@@ -1,4 +1,3 @@
-import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
 import { describe, expect, it } from 'vitest';
 import { isGone } from '../../src/claude/spawn.ts';
 import type { ModelTurn } from '../fakes/anthropic/index.ts';
@@ -37,33 +36,6 @@ describe('ClaudeSession with the real claude binary', () => {
     expect(log.of('started')).toHaveLength(1);
     expect(session.sessionId).toBe(completed?.sessionId);
     expect(session.state).toBe('idle');
-  });
-
-  it('warms Claude Code up while it waits for the first message, asking the model nothing and keeping nothing', async () => {
-    const { model, open } = await claude.start();
-    const warmUps: string[] = [];
-    const query: typeof sdkQuery = (params) => {
-      const running = sdkQuery(params);
-      const getContextUsage = running.getContextUsage.bind(running);
-      running.getContextUsage = async (opts) => {
-        const usage = await getContextUsage(opts);
-        warmUps.push(opts?.detail ?? 'full');
-        return usage;
-      };
-      return running;
-    };
-    const { session, log } = open({ query });
-    await until(() => warmUps.length > 0);
-    expect(warmUps).toEqual(['summary']);
-    expect(model.requests).toHaveLength(0);
-    expect(model.titleRequests).toHaveLength(0);
-    expect(model.otherRequests).toEqual([]);
-
-    session.send('hello');
-    const [completed] = await log.waitFor('completed');
-    expect(completed?.answer).toBe('You said: hello');
-    expect(model.requests).toHaveLength(1);
-    expect(userTexts(model.requests[0] ?? { messages: [] })).toEqual(['hello']);
   });
 
   it('answers three messages sent at once in order, with history and the persona in every request', async () => {
