@@ -17,6 +17,8 @@ export interface FirstReplies {
   coldThroughBot: number[];
   directCold: number[];
   directAhead: number[];
+  /** With a model that takes as long as the real API: warm turns and first replies after /new. */
+  slowModel: { modelMs: number; warm: number[]; afterNewPaused: number[] };
 }
 
 export interface BenchResults {
@@ -146,6 +148,15 @@ export function firstReplyTable(results: BenchResults): string {
     row('CLI alone: cold spawn + first answer', first.directCold, directWarm, false),
     row(`CLI alone: spawned ${pause} ahead, first answer`, first.directAhead, directWarm, false),
   ];
+  const { slowModel } = first;
+  if (slowModel.warm.length > 0) {
+    const slowWarm = median(slowModel.warm);
+    const model = `model taking ${slowModel.modelMs / 1000} s`;
+    rows.push(
+      row(`${model}: warm turn via bot (baseline)`, slowModel.warm, slowWarm, false),
+      row(`${model}: /new, message sent ${pause} later`, slowModel.afterNewPaused, slowWarm, false),
+    );
+  }
   return formatTable(
     [
       { title: 'first reply, ms' },

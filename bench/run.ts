@@ -11,6 +11,7 @@ import pino from 'pino';
 import { SETTING_NAMES } from '../src/config/settings.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
 import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
+import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
 import { RELAY_PATH } from './relay-log.ts';
@@ -27,6 +28,9 @@ const DEADLINE_MS = 170_000;
 const PRIVATE_CHAT = OWNER_ID;
 /** Group chats, each with its own active session, for cold starts after a restart. */
 const COLD_CHATS = [-1_000_101, -1_000_102, -1_000_103];
+/** About the real API's time before an answer to a short message. */
+const SLOW_MODEL_MS = 1_000;
+const SLOW_MODEL_WARM_TURNS = 4;
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const total = (turn: BotTurn) => turn.replyAt - turn.queuedAt;
@@ -118,6 +122,29 @@ async function firstRepliesAfterNew(world: World, setup: DirectSetup, first: Fir
   }
 }
 
+/**
+ * The same first reply when the model takes as long as the real API does (about a second before its
+ * answer), which is what the owner feels: each session's first answer after /new, then warm turns.
+ */
+async function firstRepliesWithSlowModel(world: World, first: FirstReplies): Promise<void> {
+  progress(`first replies after /new with a model taking ${SLOW_MODEL_MS / 1000} s`);
+  world.model.setScript(async (turn) => {
+    await delay(SLOW_MODEL_MS);
+    return echoScript(turn);
+  });
+  try {
+    for (const name of trials('slow-model')) {
+      await command(world, PRIVATE_CHAT, `/new ${name}`, `Session '${name}' created.`);
+      await delay(PAUSE_MS);
+      first.slowModel.afterNewPaused.push(total(await measureBotTurn(world, PRIVATE_CHAT, `${name} first`)));
+      for (let i = 0; i < SLOW_MODEL_WARM_TURNS; i++)
+        first.slowModel.warm.push(total(await measureBotTurn(world, PRIVATE_CHAT, `${name} warm ${i}`)));
+    }
+  } finally {
+    world.model.setScript(echoScript);
+  }
+}
+
 /** After a restart no session has a process: a plain message (cold), or /session first (spawned ahead). */
 async function firstRepliesAfterRestart(world: World, first: FirstReplies): Promise<void> {
   progress('restarting the bot: no session has a process now');
@@ -155,8 +182,10 @@ async function measure(world: World, setup: DirectSetup): Promise<BenchResults> 
     coldThroughBot: [],
     directCold: [],
     directAhead: [],
+    slowModel: { modelMs: SLOW_MODEL_MS, warm: [], afterNewPaused: [] },
   };
   await firstRepliesAfterNew(world, setup, first);
+  await firstRepliesWithSlowModel(world, first);
   await firstRepliesAfterRestart(world, first);
   return { ...warm, first, pauseMs: PAUSE_MS };
 }
@@ -184,6 +213,9 @@ function notes(runMs: number, leftBehind: number, loadAtStart: number): string {
     '  measured after a bot restart, so /session spawns the process; cold = a message to the active',
     "  session after a restart, with no /session first. 'vs warm' divides by the warm-turn median",
     "  (via the bot for bot rows, of the CLI alone for 'CLI alone' rows).",
+    `- 'model taking ${SLOW_MODEL_MS / 1000} s' rows: the fake model waits that long before answering, as the real API`,
+    '  does; the ratio is against warm turns with that same model. Context for what the owner feels; the',
+    '  target is judged on the rows above, where the model answers at once.',
     '- Warm turns alternate one through the bot, one with the CLI alone, so both see the same machine load.',
     `- Run time ${(runMs / 1000).toFixed(0)} s on ${os.cpus().length} cores; 1-min load average ${loadAtStart.toFixed(1)} at the start,`,
     `  ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end (other work on this machine moves every figure).`,

@@ -48,6 +48,7 @@ function results(
       coldThroughBot: some,
       directCold: some,
       directAhead: some,
+      slowModel: { modelMs: 1_000, warm: [], afterNewPaused: [] },
       ...first,
     },
   };
@@ -153,6 +154,27 @@ describe('the first-reply table', () => {
       'FAIL',
     ]);
     expect(table).toContain('/new, message sent 3 s later');
+  });
+});
+
+describe('the first-reply table with a slow model', () => {
+  it('reads first replies against warm turns with the same slow model, and gives them no verdict', () => {
+    const table = firstReplyTable(
+      results(
+        many(100, () => botTurn(25, 25, 25, 25)),
+        many(100, () => directTurn(40, 10)),
+        {
+          slowModel: { modelMs: 1_000, warm: [1_000, 1_050, 1_100], afterNewPaused: [1_150, 1_260, 1_300] },
+        },
+      ),
+    );
+    expect(cells(table, 'model taking 1 s: warm turn')).toEqual(['3', '1050', '1100', '1.0x']);
+    expect(cells(table, 'model taking 1 s: /new')).toEqual(['3', '1260', '1300', '1.2x']);
+  });
+
+  it('leaves the rows out when the run had no slow-model turns', () => {
+    const table = firstReplyTable(results([botTurn(1, 1)], [directTurn(1, 1)]));
+    expect(table).not.toContain('model taking');
   });
 });
 
