@@ -18,11 +18,12 @@ const realClaude =
     import.meta.resolve(`@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/claude`),
   );
 const logFile = process.env.BENCH_RELAY_LOG;
+const RECORD_DELAY_MS = 20;
 
 /** The machine's monotonic clock, as test/fakes/monotonic.ts reads it: comparable across processes. */
 const monotonicMs = () => Number(process.hrtime.bigint() / 1_000n) / 1_000;
 
-/** Appends one stamp; synchronous (after the chunk is forwarded) so it is on disk before the bot answers. */
+/** Appends one stamp (synchronously: a stamp is never half written when the benchmark reads it). */
 function write(stamp) {
   if (!logFile) return;
   try {
@@ -58,18 +59,27 @@ function textOf(content) {
     .join('\n');
 }
 
+/** Lines worth a stamp; everything else (init, stream events, control messages) is only forwarded. */
+const wanted = { in: '"type":"user"', out: '"type":"result"' };
+
+/**
+ * Parses and writes a stamp a little later, so the relay's own work does not compete for the CPU
+ * with the bot handling the very line it just forwarded. The stamp keeps the arrival time.
+ */
 function record(at, dir, line) {
-  if (!logFile) return;
-  let message;
-  try {
-    message = JSON.parse(line);
-  } catch {
-    return;
-  }
-  if (dir === 'in' && message.type === 'user')
-    write({ at, dir, type: 'user', text: textOf(message.message?.content) });
-  if (dir === 'out' && message.type === 'result')
-    write({ at, dir, type: 'result', text: String(message.result ?? '') });
+  if (!logFile || !line.includes(wanted[dir])) return;
+  setTimeout(() => {
+    let message;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (dir === 'in' && message.type === 'user')
+      write({ at, dir, type: 'user', text: textOf(message.message?.content) });
+    if (dir === 'out' && message.type === 'result')
+      write({ at, dir, type: 'result', text: String(message.result ?? '') });
+  }, RECORD_DELAY_MS);
 }
 
 const fromBot = lines((line, at) => record(at, 'in', line));

@@ -19,7 +19,8 @@ import { type BenchResults, type FirstReplies, firstReplyTable, warmTurnTable } 
 import { type BotTurn, command, measureBotTurn, TURN_GAP_MS } from './through-bot.ts';
 
 const WARM_TURNS = 100;
-const WARMUP_TURNS = 3;
+/** Enough for the bot's, the relay's and the CLI's hot paths to be compiled by their JITs. */
+const WARMUP_TURNS = 10;
 const FIRST_REPLY_TRIALS = 3;
 /** A phone user's pause between reading a confirmation and sending a message. */
 const PAUSE_MS = 3_000;
