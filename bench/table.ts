@@ -25,7 +25,11 @@ export function formatTable(columns: readonly Column[], rows: ReadonlyArray<read
   return [line(columns.map((c) => c.title)), rule, ...rows.map((row) => line(row))].join('\n');
 }
 
-/** Milliseconds with one decimal below 100 ms (medians of whole milliseconds can be halves), else whole. */
+/**
+ * Milliseconds: two decimals below 10 ms (so a 5.04 ms median is not shown as the 5.0 it failed),
+ * one below 100 ms, else whole.
+ */
 export function ms(value: number): string {
+  if (value < 10) return value.toFixed(2);
   return value < 100 ? value.toFixed(1) : value.toFixed(0);
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectTurn } from '../../bench/direct.ts';
 import { type BenchResults, firstReplyTable, warmTurnTable } from '../../bench/report.ts';
-import { formatTable } from '../../bench/table.ts';
+import { formatTable, ms } from '../../bench/table.ts';
 import type { BotTurn } from '../../bench/through-bot.ts';
 
 /**
@@ -75,13 +75,13 @@ describe('the warm-turn table', () => {
         many(100, () => directTurn(20, 5)),
       ),
     );
-    expect(cells(table, 'bot in:')).toEqual(['100', '3.0', '3.0']);
+    expect(cells(table, 'bot in:')).toEqual(['100', '3.00', '3.00']);
     expect(cells(table, 'CLI: stdin -> request')).toEqual(['100', '20.0', '20.0']);
-    expect(cells(table, "CLI: model's last byte")).toEqual(['100', '5.0', '5.0']);
-    expect(cells(table, 'bot out:')).toEqual(['100', '1.0', '1.0']);
-    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.0', '4.0', 'med <= 5, p99 <= 20', 'PASS']);
+    expect(cells(table, "CLI: model's last byte")).toEqual(['100', '5.00', '5.00']);
+    expect(cells(table, 'bot out:')).toEqual(['100', '1.00', '1.00']);
+    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.00', '4.00', 'med <= 5, p99 <= 20', 'PASS']);
     // The whole turn (31 ms) against the CLI alone (27 ms): the same 4 ms, seen from outside.
-    expect(cells(table, 'cross-check')).toEqual(['100', '4.0', '4.0']);
+    expect(cells(table, 'cross-check')).toEqual(['100', '4.00', '4.00']);
     // The issue's (a)+(b) counts the CLI's 25 ms of its own as well.
     expect(cells(table, "issue 3's (a)+(b)")).toEqual(['100', '29.0', '29.0']);
   });
@@ -93,7 +93,7 @@ describe('the warm-turn table', () => {
         many(100, () => directTurn(20, 5)),
       ),
     );
-    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.0', '4.0', 'med <= 5, p99 <= 20', 'PASS']);
+    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.00', '4.00', 'med <= 5, p99 <= 20', 'PASS']);
   });
 
   it('fails on the p99 when two turns in a hundred are slow, even with a fast median', () => {
@@ -104,7 +104,7 @@ describe('the warm-turn table', () => {
         many(100, () => directTurn(20, 5)),
       ),
     );
-    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.0', '41.0', 'med <= 5, p99 <= 20', 'FAIL']);
+    expect(cells(table, 'bot-added latency')).toEqual(['100', '4.00', '41.0', 'med <= 5, p99 <= 20', 'FAIL']);
   });
 
   it('fails a median over 5 ms', () => {
@@ -114,7 +114,7 @@ describe('the warm-turn table', () => {
         many(100, () => directTurn(20, 5)),
       ),
     );
-    expect(cells(table, 'bot-added latency')).toEqual(['100', '6.0', '6.0', 'med <= 5, p99 <= 20', 'FAIL']);
+    expect(cells(table, 'bot-added latency')).toEqual(['100', '6.00', '6.00', 'med <= 5, p99 <= 20', 'FAIL']);
   });
 
   it('refuses a turn measured without the relay rather than guessing its split', () => {
@@ -193,5 +193,13 @@ describe('the text table', () => {
       'short           1.5',
       'a longer label  120',
     ]);
+  });
+});
+
+describe('milliseconds in the tables', () => {
+  it('shows two decimals below 10 ms, so a median just over a 5 ms target does not read as 5.0', () => {
+    expect(ms(5.04)).toBe('5.04');
+    expect(ms(42.25)).toBe('42.3');
+    expect(ms(1234.4)).toBe('1234');
   });
 });
