@@ -66,6 +66,29 @@ interface Runner {
   interrupting: boolean;
 }
 
+/** The first restart waits this long, each further one twice as long. */
+const RESTART_DELAY_MS = 250;
+
+/** How a process ended, with the SDK's reason when it has one (such as a missing executable). */
+function describeDeath(
+  exit: { code: number | null; signal: string | null } | undefined,
+  failure: unknown,
+): string {
+  const how = exit?.signal
+    ? `signal ${exit.signal}`
+    : exit?.code !== null && exit?.code !== undefined
+      ? `exit code ${exit.code}`
+      : 'it could not be started';
+  const why = failure instanceof Error ? failure.message.split('\n')[0]?.trim() : undefined;
+  if (!why) return how;
+  return `${how}: ${why.length > 160 ? `${why.slice(0, 159)}…` : why}`;
+}
+
+function unansweredText(count: number): string {
+  if (count === 0) return '';
+  return count === 1 ? 'Your last message was not answered. ' : `${count} messages were not answered. `;
+}
+
 /**
  * One long-lived Claude Code process for one bridge session, in streaming-input mode.
  * The process is spawned at construction so the cold start is over by the first message.
@@ -87,6 +110,7 @@ export class ClaudeSession {
   private closed = false;
   private closing: Promise<void> | undefined;
   private deathsWithoutProgress = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
   private currentSessionId: string | undefined;
   private readonly log: Logger;
 
@@ -146,6 +170,7 @@ export class ClaudeSession {
 
   private async shutDown(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.restartTimer);
     this.queue.length = 0;
     this.inFlight = undefined;
     const runner = this.runner;
@@ -272,23 +297,28 @@ export class ClaudeSession {
       return;
     }
     this.log.warn({ err: failure, exit }, 'claude process died');
-    const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code ?? 'unknown'}`;
+    const how = describeDeath(exit, failure);
     this.deathsWithoutProgress += 1;
     if (this.deathsWithoutProgress > (this.options.maxRestarts ?? 2)) {
+      // Giving up: what waits in the queue would otherwise sit there, typing shown, until the next send.
+      const unanswered = (lost === undefined ? 0 : 1) + this.queue.length;
+      this.queue.length = 0;
+      this.deathsWithoutProgress = 0;
       this.emit({
         type: 'error',
         kind: 'process_died',
-        message: `Claude Code keeps stopping (${how}). ${lost === undefined ? '' : 'Your last message was not answered. '}It will be started again with your next message.`,
+        message: `Claude Code keeps stopping (${how}). ${unansweredText(unanswered)}It will be started again with your next message.`,
       });
-      this.deathsWithoutProgress = 0;
       return;
     }
-    this.emit({
-      type: 'error',
-      kind: 'process_died',
-      message: `Claude Code stopped unexpectedly (${how}). Restarting it with the conversation so far${lost === undefined ? '' : '; your message will be answered'}.`,
-    });
-    this.relaunch(lost);
+    // Nobody is waiting for an answer: restart quietly; the owner hears of it if it keeps failing.
+    if (lost !== undefined)
+      this.emit({
+        type: 'error',
+        kind: 'process_died',
+        message: `Claude Code stopped unexpectedly (${how}). Restarting it with the conversation so far; your message will be answered.`,
+      });
+    this.relaunch(lost, RESTART_DELAY_MS * 2 ** (this.deathsWithoutProgress - 1));
   }
 
   /** Dropping the resume id is what ends the loop: a process without one cannot miss it. */
@@ -306,11 +336,21 @@ export class ClaudeSession {
     this.relaunch(lost);
   }
 
-  /** A new process, with the message the previous one lost answered first. */
-  private relaunch(lost: UserContent | undefined): void {
+  /**
+   * A new process, with the message the previous one lost answered first; after `delayMs`, so a
+   * failure that lasts a moment (memory, a busy disk) is not met with restarts in a tight loop.
+   * A `send` meanwhile starts it at once.
+   */
+  private relaunch(lost: UserContent | undefined, delayMs = 0): void {
     if (lost !== undefined) this.queue.unshift(lost);
-    this.launch();
-    this.pump();
+    const start = () => {
+      this.restartTimer = undefined;
+      if (this.closed || this.runner) return;
+      this.launch();
+      this.pump();
+    };
+    if (delayMs <= 0) start();
+    else this.restartTimer = setTimeout(start, delayMs);
   }
 
   private emit(event: ClaudeEvent): void {

@@ -85,7 +85,8 @@ export class SessionOutput {
         return;
       case 'error':
         turn.failed = true;
-        this.stopTypingUnlessBusy(session, turn);
+        // A process that died or gave up ends no turn with a result: its status and typing end here.
+        if (!this.deps.isBusy(session)) await this.endTurn(turn);
         await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, `⚠️ ${event.message}`));
         return;
       case 'completed': {
@@ -93,11 +94,8 @@ export class SessionOutput {
         const failed = turn.failed && event.isError;
         turn.texts = [];
         turn.failed = false;
-        turn.progress = [];
-        const status = turn.status;
-        turn.status = undefined;
-        this.stopTypingUnlessBusy(session, turn);
-        await status?.done();
+        if (this.deps.isBusy(session)) await this.endStatus(turn);
+        else await this.endTurn(turn);
         if (failed) return;
         const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
         await this.deps.delivery.sendMarkdown(
@@ -112,10 +110,18 @@ export class SessionOutput {
     }
   }
 
-  private stopTypingUnlessBusy(session: string, turn: TurnState): void {
-    if (this.deps.isBusy(session)) return;
+  /** Claude has nothing left to answer: typing stops and the status message goes. */
+  private async endTurn(turn: TurnState): Promise<void> {
     turn.typing?.stop();
     turn.typing = undefined;
+    await this.endStatus(turn);
+  }
+
+  private async endStatus(turn: TurnState): Promise<void> {
+    const status = turn.status;
+    turn.status = undefined;
+    turn.progress = [];
+    await status?.done();
   }
 
   private progress(chatId: number, turn: TurnState, line: string): void {

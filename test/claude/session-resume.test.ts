@@ -104,7 +104,8 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
 
     expect(launches).toHaveLength(2); // the first process and maxRestarts = 1 restart
     expect(session.pid).toBeUndefined();
-    expect(log.of('error').filter((event) => event.kind === 'process_died')).toHaveLength(2);
+    // Each start failed with an error result, which told the owner; the restart between was quiet.
+    expect(log.of('error').filter((event) => event.kind === 'process_died')).toHaveLength(1);
     expect(log.of('error').some((event) => event.kind === 'conversation_not_found')).toBe(false);
     expect(model.requests).toEqual([]);
 
@@ -114,5 +115,36 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
     }
     expect(launches).toHaveLength(4);
     expect(session.pid).toBeUndefined();
+  });
+});
+
+describe('ClaudeSession whose Claude Code cannot start at all', () => {
+  it('retries quietly while nobody waits, then says once why, naming the cause', async () => {
+    const { open } = await claude.start();
+    const { session, log } = open({ claudePath: '/nonexistent/claude', maxRestarts: 2 });
+
+    await log.waitFor('error');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const errors = log.of('error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^Claude Code keeps stopping \(.*\/nonexistent\/claude/);
+    expect(errors[0]?.message).not.toContain('not answered');
+    expect(session.pid).toBeUndefined();
+  });
+
+  it('when it gives up, says how many messages went unanswered and keeps none waiting', async () => {
+    const { open } = await claude.start();
+    const { session, log } = open({ claudePath: '/nonexistent/claude', maxRestarts: 1 });
+
+    session.send('one');
+    session.send('two');
+    await log.waitFor('error', 2);
+
+    expect(log.of('error').map((event) => event.message)).toEqual([
+      expect.stringMatching(/^Claude Code stopped unexpectedly .*your message will be answered\.$/),
+      expect.stringMatching(/^Claude Code keeps stopping .*2 messages were not answered\./),
+    ]);
+    expect(session.queueLength).toBe(0);
+    expect(session.state).not.toBe('busy');
   });
 });

@@ -129,6 +129,56 @@ describe('SessionOutput', () => {
     expect(log).toEqual(['text 7: ⚠️ Not logged in.']);
   });
 
+  it('ends typing and the status message when Claude Code gives up, since no result will come', async () => {
+    const { output, log, setBusy, settle, typingOn } = setup();
+    setBusy(true);
+    output.queued(7, 'work');
+    output.handle(7, 'work', {
+      type: 'tool',
+      phase: 'started',
+      toolUseId: 't1',
+      name: 'Bash',
+      summary: 'Running: make',
+    });
+    setBusy(false);
+    output.handle(7, 'work', {
+      type: 'error',
+      kind: 'process_died',
+      message: 'Claude Code keeps stopping (signal SIGKILL). Your last message was not answered.',
+    });
+    await settle();
+    expect(typingOn()).toBe(0);
+    expect(log).toEqual([
+      'typing on 7',
+      'status 7: Running: make…',
+      'typing off 7',
+      'status done 7',
+      'text 7: ⚠️ Claude Code keeps stopping (signal SIGKILL). Your last message was not answered.',
+    ]);
+  });
+
+  it('keeps typing and the status through a restart that will still answer the message', async () => {
+    const { output, log, setBusy, settle, typingOn } = setup();
+    setBusy(true);
+    output.queued(7, 'work');
+    output.handle(7, 'work', {
+      type: 'tool',
+      phase: 'started',
+      toolUseId: 't1',
+      name: 'Bash',
+      summary: 'Running: make',
+    });
+    output.handle(7, 'work', {
+      type: 'error',
+      kind: 'process_died',
+      message:
+        'Claude Code stopped unexpectedly (signal SIGKILL). Restarting it; your message will be answered.',
+    });
+    await settle();
+    expect(typingOn()).toBe(1);
+    expect(log).not.toContain('status done 7');
+  });
+
   it('reports a refused tool in order with the rest of the turn', async () => {
     const { output, log, settle } = setup();
     output.toolRefused(7, 'work', 'Running: rm -rf build');
