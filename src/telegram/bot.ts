@@ -50,10 +50,24 @@ export function createBot(options: BotOptions): Bot {
     ),
   );
 
-  bot.catch((error) => {
+  bot.catch(async (error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
+    await tellHandlerFailed(error.ctx, logger);
   });
   return bot;
+}
+
+export const HANDLER_FAILED_REPLY =
+  "Sorry, that failed on the bot's side (the bot's log has the details). Please try again.";
+
+/** A handler that threw (a full disk, a damaged file) must not leave the owner with silence or a spinning button. */
+async function tellHandlerFailed(ctx: Context, logger: Logger): Promise<void> {
+  try {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: HANDLER_FAILED_REPLY });
+    else if (ctx.chat) await ctx.reply(HANDLER_FAILED_REPLY);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not tell the owner that an update failed');
+  }
 }
 
 export async function registerCommandMenu(bot: Bot): Promise<void> {

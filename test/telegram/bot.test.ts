@@ -1,27 +1,28 @@
 /** What the bot answers to updates no feature claims: an owner's message is never met with silence. */
+import { type Bot, BotError, Composer, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { createBot, pollAfterHandling } from '../../src/telegram/bot.ts';
+import { createBot, HANDLER_FAILED_REPLY, pollAfterHandling } from '../../src/telegram/bot.ts';
 import { captureLogger } from '../sessions/helpers.ts';
-import { offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
+import { buttonUpdate, offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
 
 const OWNER = 4242;
 const STRANGER = 666;
 
-function bot() {
+function bot(features: () => Composer<Context>[] = () => []) {
   const { logger, lines } = captureLogger();
   const created = createBot({
     token: '123:TEST',
     apiRoot: 'http://127.0.0.1:9',
     allowedUserIds: [OWNER],
     logger,
-    features: () => [],
+    features,
   });
   created.botInfo = offlineBot().botInfo;
   const calls = recordCalls(created);
   const replies = () =>
     calls.filter((call) => call.method === 'sendMessage').map((call) => call.payload.text as string);
-  return { bot: created, lines, replies };
+  return { bot: created, lines, replies, calls };
 }
 
 function edited(userId: number, text: string): Update {
@@ -44,6 +45,41 @@ describe('the bot around its features', () => {
     expect(replies()).toEqual([]);
     expect(lines.filter((line) => line.audit === 'refused')).toMatchObject([
       { userId: STRANGER, updateKind: 'edited_message' },
+    ]);
+  });
+});
+
+describe('a handler that fails', () => {
+  const failing = () => {
+    const feature = new Composer<Context>();
+    feature.on(['message:text', 'callback_query:data'], () => {
+      throw new Error('ENOSPC: no space left on device');
+    });
+    return [feature];
+  };
+
+  /** What @grammyjs/runner does with an update: a handler's error goes to the bot's error handler. */
+  const handleLikeTheRunner = async (b: Bot, update: Update) => {
+    try {
+      await b.handleUpdate(update);
+    } catch (error) {
+      if (!(error instanceof BotError)) throw error;
+      await b.errorHandler(error);
+    }
+  };
+
+  it('tells the owner instead of leaving them with silence, and logs the error', async () => {
+    const { bot: b, replies, lines } = bot(failing);
+    await handleLikeTheRunner(b, textUpdate(OWNER, '/new project'));
+    expect(replies()).toEqual([HANDLER_FAILED_REPLY]);
+    expect(JSON.stringify(lines)).toContain('ENOSPC');
+  });
+
+  it('answers a button press that failed, so the button stops spinning', async () => {
+    const { bot: b, calls } = bot(failing);
+    await handleLikeTheRunner(b, buttonUpdate(OWNER, 'switch:work'));
+    expect(calls.filter((call) => call.method === 'answerCallbackQuery')).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ text: HANDLER_FAILED_REPLY }) }),
     ]);
   });
 });
