@@ -152,8 +152,11 @@ export class SessionManager {
   /** The name of the chat's active session, if it has one. */
   async activeName(chatId: ChatId): Promise<string | undefined> {
     const key = String(chatId);
-    if (!this.activeNames.has(key))
-      this.activeNames.set(key, (await this.deps.store.activeSession(chatId))?.metadata.name);
+    if (!this.activeNames.has(key)) {
+      const onDisk = (await this.deps.store.activeSession(chatId))?.metadata.name;
+      // A switch may have finished while the disk was read: its choice is the newer one.
+      if (!this.activeNames.has(key)) this.activeNames.set(key, onDisk);
+    }
     return this.activeNames.get(key);
   }
 
