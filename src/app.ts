@@ -17,6 +17,8 @@ import { SessionOutput } from './telegram/session-output.ts';
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
 const SHUTDOWN_DEADLINE_MS = 4_500;
 const POLLING_STOP_MS = 2_000;
+/** How long shutdown waits for answers and notices still on their way to Telegram. */
+const OUTPUT_DRAIN_MS = 2_000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** The composition root: settings → store → sessions → bot → run; signals. */
@@ -102,9 +104,17 @@ export async function startApp(settings: Settings): Promise<void> {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
+    // Telegram will not deliver these messages again: say so before their processes go.
+    for (const work of manager.unansweredWork())
+      output?.shuttingDown(Number(work.chatId), work.session, work.unanswered);
     // Polling stops at once when Telegram answers; an unreachable Telegram must not hold up the exit.
     const pollingStopped = runner.isRunning() ? runner.stop() : Promise.resolve();
-    await Promise.allSettled([Promise.race([pollingStopped, delay(POLLING_STOP_MS)]), manager.closeAll()]);
+    await Promise.allSettled([
+      Promise.race([pollingStopped, delay(POLLING_STOP_MS)]),
+      manager.closeAll(),
+      // Answers and notices on their way out are sent, unless Telegram is too slow for the deadline.
+      Promise.race([output?.drained(), delay(OUTPUT_DRAIN_MS)]),
+    ]);
     logger.info('stopped');
     process.exit(0);
   };

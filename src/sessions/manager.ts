@@ -170,6 +170,17 @@ export class SessionManager {
     return process !== undefined && (process.state === 'busy' || process.queueLength > 0);
   }
 
+  /** Sessions whose Claude is answering or has messages waiting: how many, and for which chat. */
+  unansweredWork(): Array<{ chatId: ChatId; session: string; unanswered: number }> {
+    return [...this.live.entries()]
+      .map(([session, live]) => ({
+        chatId: live.chatId,
+        session,
+        unanswered: (live.process.state === 'busy' ? 1 : 0) + live.process.queueLength,
+      }))
+      .filter((work) => work.unanswered > 0);
+  }
+
   isLive(name: string): boolean {
     return this.live.has(name);
   }

@@ -55,6 +55,23 @@ export class SessionOutput {
     });
   }
 
+  /**
+   * The bot is shutting down with `unanswered` messages of the session still being worked on or
+   * waiting: Telegram will not deliver them again, so the owner must hear of it.
+   */
+  shuttingDown(chatId: number, session: string, unanswered: number): void {
+    this.inOrder(session, async () => {
+      const which = unanswered === 1 ? 'your last message was' : `your last ${unanswered} messages were`;
+      const text = `⚠️ The bot is shutting down: ${which} not answered. Send again once it is back.`;
+      await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, text));
+    });
+  }
+
+  /** Resolves once everything queued for the chat so far has been sent (or has failed). */
+  async drained(): Promise<void> {
+    await Promise.allSettled([...this.chains.values()]);
+  }
+
   /** Runs `task` after everything already queued for the session. */
   private inOrder(session: string, task: () => Promise<void>): void {
     const next = (this.chains.get(session) ?? Promise.resolve())

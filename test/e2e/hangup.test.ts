@@ -30,3 +30,35 @@ describe('a hang-up', () => {
     expect(await defunctClaudes()).toEqual([]);
   });
 });
+
+describe('a shutdown while Claude works', () => {
+  let world: World;
+
+  withRunningBot((started) => {
+    world = started;
+  });
+
+  it('tells the owner which messages went unanswered, then exits cleanly', async () => {
+    world.model.setScript((turn) => ({
+      text: `You said: ${turn.userText}`,
+      chunks: ['You said: ', turn.userText],
+      chunkDelayMs: 20_000,
+    }));
+    world.say('/new interrupted');
+    await world.tg.waitForMessage(OWNER_ID, "Session 'interrupted' created.");
+    world.say('a long job');
+    world.say('and one more thing');
+    await waitUntil(async () => world.model.requests.length === 1, 15_000);
+    const bot = world.bot;
+    if (!bot) throw new Error('bot not started');
+
+    const exit = await bot.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    await world.tg.waitForMessage(
+      OWNER_ID,
+      'The bot is shutting down: your last 2 messages were not answered. Send again once it is back.',
+    );
+    await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
+    expect(await defunctClaudes()).toEqual([]);
+  });
+});
