@@ -6,10 +6,15 @@
  * own work and the CLI's, measured inside the same turn rather than estimated from another one.
  *
  * Plain JavaScript so it starts as fast as node can; it forwards before it records anything.
+ * Each stamp is the instant the relay read the line, before forwarding it: the hop on to the CLI
+ * falls in the CLI's stretch, the hop on to the bot in the bot's.
  * Stamps are appended to BENCH_RELAY_LOG, one JSON object per line: { at, dir: 'in' | 'out', type, text }.
+ * It ends as the CLI ends: with its exit code, or killed by the same signal.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 
 const realClaude =
@@ -35,12 +40,25 @@ function write(stamp) {
 }
 
 const child = spawn(realClaude, process.argv.slice(2), { stdio: ['pipe', 'pipe', 'inherit'] });
+child.on('error', (error) => {
+  // Node reports a failed kill here too; only a failed spawn ends the relay (as a shell would: 127, 126).
+  if (!String(error.syscall).startsWith('spawn')) {
+    process.stderr.write(`cli-relay: ${error.message}\n`);
+    return;
+  }
+  process.stderr.write(`cli-relay: cannot run ${realClaude}: ${error.message}\n`);
+  process.exit(error.code === 'ENOENT' ? 127 : error.code === 'EACCES' ? 126 : 1);
+});
 
-/** Splits a byte stream into lines and hands each complete line to `onLine`. */
+/**
+ * Splits a byte stream into lines and hands each complete line to `onLine`. Decodes across chunks,
+ * so a character whose bytes arrive in two chunks stays whole.
+ */
 function lines(onLine) {
+  const decoder = new StringDecoder('utf8');
   let pending = '';
   return (chunk, at) => {
-    pending += chunk.toString('utf8');
+    pending += decoder.write(chunk);
     let end = pending.indexOf('\n');
     while (end >= 0) {
       onLine(pending.slice(0, end), at);
@@ -62,13 +80,35 @@ function textOf(content) {
 /** Lines worth a stamp; everything else (init, stream events, control messages) is only forwarded. */
 const wanted = { in: '"type":"user"', out: '"type":"result"' };
 
+/** Stamps waiting for their timer; written at once if the CLI ends first. */
+const pending = new Set();
+
+function later(task) {
+  const entry = {
+    task,
+    timer: setTimeout(() => {
+      pending.delete(entry);
+      task();
+    }, RECORD_DELAY_MS),
+  };
+  pending.add(entry);
+}
+
+function flushPending() {
+  for (const entry of pending) {
+    clearTimeout(entry.timer);
+    entry.task();
+  }
+  pending.clear();
+}
+
 /**
  * Parses and writes a stamp a little later, so the relay's own work does not compete for the CPU
  * with the bot handling the very line it just forwarded. The stamp keeps the arrival time.
  */
 function record(at, dir, line) {
   if (!logFile || !line.includes(wanted[dir])) return;
-  setTimeout(() => {
+  later(() => {
     let message;
     try {
       message = JSON.parse(line);
@@ -79,7 +119,7 @@ function record(at, dir, line) {
       write({ at, dir, type: 'user', text: textOf(message.message?.content) });
     if (dir === 'out' && message.type === 'result')
       write({ at, dir, type: 'result', text: String(message.result ?? '') });
-  }, RECORD_DELAY_MS);
+  });
 }
 
 const fromBot = lines((line, at) => record(at, 'in', line));
@@ -92,17 +132,38 @@ process.stdin.on('data', (chunk) => {
 });
 process.stdin.on('end', () => child.stdin.end());
 child.stdin.on('error', () => {});
+// The bot went away (EPIPE): nothing left to forward to; the CLI ends when its stdin does.
+let stdoutBroken = false;
+process.stdout.on('error', (error) => {
+  stdoutBroken = true;
+  if (error.code !== 'EPIPE') process.stderr.write(`cli-relay: stdout: ${error.message}\n`);
+});
 child.stdout.on('data', (chunk) => {
   const at = monotonicMs();
-  process.stdout.write(chunk);
+  if (!stdoutBroken) process.stdout.write(chunk);
   fromClaude(chunk, at);
 });
 
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'])
-  process.on(signal, () => {
-    child.kill(signal);
-  });
+/** Signals passed on to the CLI, so the bot's stop reaches it. */
+const forwarded = new Map(
+  ['SIGTERM', 'SIGINT', 'SIGHUP'].map((signal) => [signal, () => child.kill(signal)]),
+);
+for (const [signal, forward] of forwarded) process.on(signal, forward);
 
-child.on('close', (code) => {
-  process.stdout.write('', () => process.exit(code ?? 1));
+/** Ends the relay as the CLI ended: by the same signal (its default action), or with its code. */
+function endLikeTheCli(code, signal) {
+  if (signal) {
+    for (const [name, forward] of forwarded) process.off(name, forward);
+    process.kill(process.pid, signal);
+    // A signal whose default action is not to end a node process (SIGPIPE, ignored by node): the shell's convention.
+    setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 100);
+    return;
+  }
+  process.exit(code ?? 1);
+}
+
+child.on('close', (code, signal) => {
+  flushPending();
+  if (stdoutBroken) endLikeTheCli(code, signal);
+  else process.stdout.write('', () => endLikeTheCli(code, signal));
 });

@@ -21,6 +21,8 @@ export interface DirectSetup {
   personaPrompt: string;
   /** Every session not yet closed, so an aborted run can still end them. */
   live: Set<ClaudeSession>;
+  /** Aborted once the run is being cleaned up: no CLI may be spawned after that. */
+  signal: AbortSignal;
 }
 
 export interface DirectTurn {
@@ -94,8 +96,11 @@ export class DirectSession {
 
 /** Spawns a Claude Code process working in its own folder under `setup.root`. */
 export async function openDirect(setup: DirectSetup, name: string): Promise<DirectSession> {
+  setup.signal.throwIfAborted();
   const cwd = path.join(setup.root, name);
   await mkdir(cwd, { recursive: true });
+  // The run may have been aborted while the folder was made: its clean-up would miss this process.
+  setup.signal.throwIfAborted();
   return new DirectSession(setup, cwd);
 }
 

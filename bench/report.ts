@@ -10,6 +10,11 @@ export interface FirstReplies {
   /** The message sent as soon as /new's confirmation showed. */
   afterNew: number[];
   afterNewPaused: number[];
+  /**
+   * Warm turns via the bot without the relay, in the fresh sessions of `afterNewPaused` right after
+   * their first replies: the baseline of the bot's first-reply rows, measured as those are.
+   */
+  warmNoRelay: number[];
   /** After a bot restart, so /session spawned the process. */
   afterSession: number[];
   afterSessionPaused: number[];
@@ -41,6 +46,14 @@ function splitTurn(turn: BotTurn) {
     cliOut: resultAt - turn.modelDoneAt,
     botOut: turn.replyAt - resultAt,
   };
+}
+
+/**
+ * The median of the CLI's own two stretches of a warm turn via the bot (stdin -> request at the
+ * model, model's last byte -> result on stdout): what issue 3's (a)+(b) holds beyond the bot's share.
+ */
+export function cliOwnMedianMs(botTurns: readonly BotTurn[]): number {
+  return median(botTurns.map(splitTurn).map((t) => t.cliIn + t.cliOut));
 }
 
 /**
@@ -111,29 +124,36 @@ export function warmTurnTable(results: BenchResults): string {
   );
 }
 
-/** First replies after /new, /session and a cold start, each against a warm turn. */
+/** A ratio to a baseline, two decimals: 1.19x. */
+const times = (ratio: number) => `${ratio.toFixed(2)}x`;
+
+/**
+ * First replies after /new, /session and a cold start, each against a warm turn measured the same
+ * way. The target holds only if every trial, the slowest included, is within the ratio.
+ */
 export function firstReplyTable(results: BenchResults): string {
   const { first, pauseMs } = results;
-  const warm = median(results.botTurns.map((t) => t.replyAt - t.queuedAt));
+  // Bot rows run without the relay in fresh sessions: so do the warm turns they are read against.
+  const warm = median(first.warmNoRelay);
   const directWarm = median(results.directTurns.map((t) => t.resultAt - t.sentAt));
   const pause = `${pauseMs / 1000} s`;
-  const targeted = `<= ${TARGETS.firstReplyRatio}x warm`;
+  const targeted = `every trial <= ${TARGETS.firstReplyRatio}x warm`;
   const row = (label: string, samples: number[], baseline: number, target: boolean): string[] => {
     const s = summarize(samples);
-    const ratio = s.median / baseline;
+    const slowest = s.max / baseline;
     return [
       label,
       String(s.n),
       ms(s.median),
       ms(s.max),
-      `${ratio.toFixed(1)}x`,
+      times(s.median / baseline),
+      times(slowest),
       target ? targeted : '',
-      target ? verdict(ratio <= TARGETS.firstReplyRatio) : '',
+      target ? verdict(slowest <= TARGETS.firstReplyRatio) : '',
     ];
   };
-  const warmTurns = results.botTurns.map((t) => t.replyAt - t.queuedAt);
   const rows = [
-    row('warm turn via bot (baseline)', warmTurns, warm, false),
+    row('warm turn via bot, no relay (baseline)', first.warmNoRelay, warm, false),
     row('/new, message sent as its reply shows', first.afterNew, warm, true),
     row(`/new, message sent ${pause} later`, first.afterNewPaused, warm, true),
     row('/session, message sent as its reply shows', first.afterSession, warm, true),
@@ -163,7 +183,8 @@ export function firstReplyTable(results: BenchResults): string {
       { title: 'n', align: 'right' },
       { title: 'median', align: 'right' },
       { title: 'max', align: 'right' },
-      { title: 'vs warm', align: 'right' },
+      { title: 'median/warm', align: 'right' },
+      { title: 'max/warm', align: 'right' },
       { title: 'target' },
       { title: 'result' },
     ],

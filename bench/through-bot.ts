@@ -1,8 +1,11 @@
 /**
  * Turns measured through the whole bot: the owner writes on the fake Telegram, the bot (started as
  * `npm start` starts it) hands the message to its Claude Code process, the CLI asks the fake model,
- * and the answer comes back to the fake Telegram. Every instant is read from a stamp the fakes record
- * on the machine's monotonic clock (µs precision), never from the bot.
+ * and the answer comes back to the fake Telegram. Every instant is a stamp on the machine's
+ * monotonic clock (µs precision), never taken by the bot: the update queued is stamped by this
+ * process as it hands the update to the fake Telegram; the request's arrival and last byte by the
+ * fake model; the answer's sendMessage arriving by the fake Telegram; and, with the relay, the CLI's
+ * stdin and stdout by bench/cli-relay.mjs.
  */
 
 import { delay, OWNER_ID, type World } from '../test/e2e/harness.ts';
@@ -17,7 +20,10 @@ export const TURN_GAP_MS = 50;
 export const answerTo = (text: string): string => `You said: ${text}`;
 
 export interface BotTurn {
-  /** The update was queued on the fake Telegram (available to the bot's long poll). */
+  /**
+   * The update was queued on the fake Telegram (available to the bot's long poll): stamped by the
+   * benchmark process just before it hands the update over.
+   */
   queuedAt: number;
   /** The CLI's request reached the fake model. */
   requestAt: number;
@@ -37,12 +43,15 @@ export async function measureBotTurn(
   options: { timeoutMs?: number; relayLog?: string } = {},
 ): Promise<BotTurn> {
   const { timeoutMs = 30_000, relayLog } = options;
+  // Only calls made after this turn's message count: an earlier or failed call is never its answer.
+  const callsBefore = world.tg.calls.length;
   const queuedAt = monotonicMs();
   world.tg.sendText({ userId: OWNER_ID, chatId, text });
   await world.tg.waitForMessage(chatId, answerTo(text), { timeoutMs });
   const reply = await waitForCall(
     world,
-    (call) => isSendTo(call, chatId) && paramsMention(call, answerTo(text)),
+    callsBefore,
+    (call) => call.status === 200 && isSendTo(call, chatId) && paramsMention(call, answerTo(text)),
   );
   const request = world.model.requests.find((r) => world.model.lastUserText(r) === text);
   if (!request) throw new Error(`the fake model never saw ${JSON.stringify(text)}`);
@@ -70,10 +79,25 @@ const isSendTo = (call: CallRecord, chatId: number) =>
   call.method === 'sendMessage' && sameChat(call, chatId);
 const paramsMention = (call: CallRecord, text: string) => String(call.params.text ?? '').includes(text);
 
-/** The fake records a call once it has answered it (stamped with its arrival): wait for the record. */
-async function waitForCall(world: World, match: (call: CallRecord) => boolean): Promise<CallRecord> {
-  await until(() => world.tg.calls.some(match), 5_000, 'the sendMessage record');
-  return world.tg.calls.find(match) as CallRecord;
+/**
+ * The fake records a call once it has answered it (stamped with its arrival): waits for the first
+ * record at index `from` or later that matches.
+ */
+async function waitForCall(
+  world: World,
+  from: number,
+  match: (call: CallRecord) => boolean,
+): Promise<CallRecord> {
+  let found: CallRecord | undefined;
+  await until(
+    () => {
+      found = world.tg.calls.slice(from).find(match);
+      return found !== undefined;
+    },
+    5_000,
+    'the sendMessage record',
+  );
+  return found as CallRecord;
 }
 
 export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
