@@ -66,6 +66,19 @@ function setup(active = 'work') {
   return { output, ...recorded, setBusy: (value: boolean) => (busy = value), settle };
 }
 
+/** A turn under way in chat 7: Claude is busy and running `make`. */
+function runningMake(output: SessionOutput, setBusy: (busy: boolean) => void): void {
+  setBusy(true);
+  output.queued(7, 'work');
+  output.handle(7, 'work', {
+    type: 'tool',
+    phase: 'started',
+    toolUseId: 't1',
+    name: 'Bash',
+    summary: 'Running: make',
+  });
+}
+
 describe('SessionOutput', () => {
   it('types while Claude works, shows progress lines, then the answer', async () => {
     const { output, log, setBusy, settle, typingOn } = setup();
@@ -131,15 +144,7 @@ describe('SessionOutput', () => {
 
   it('ends typing and the status message when Claude Code gives up, since no result will come', async () => {
     const { output, log, setBusy, settle, typingOn } = setup();
-    setBusy(true);
-    output.queued(7, 'work');
-    output.handle(7, 'work', {
-      type: 'tool',
-      phase: 'started',
-      toolUseId: 't1',
-      name: 'Bash',
-      summary: 'Running: make',
-    });
+    runningMake(output, setBusy);
     setBusy(false);
     output.handle(7, 'work', {
       type: 'error',
@@ -159,15 +164,7 @@ describe('SessionOutput', () => {
 
   it('keeps typing and the status through a restart that will still answer the message', async () => {
     const { output, log, setBusy, settle, typingOn } = setup();
-    setBusy(true);
-    output.queued(7, 'work');
-    output.handle(7, 'work', {
-      type: 'tool',
-      phase: 'started',
-      toolUseId: 't1',
-      name: 'Bash',
-      summary: 'Running: make',
-    });
+    runningMake(output, setBusy);
     output.handle(7, 'work', {
       type: 'error',
       kind: 'process_died',
