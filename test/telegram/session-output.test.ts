@@ -66,31 +66,21 @@ function setup(active = 'work') {
   return { output, ...recorded, setBusy: (value: boolean) => (busy = value), settle };
 }
 
-/** A turn under way in chat 7: Claude is busy and running `make`. */
-function runningMake(output: SessionOutput, setBusy: (busy: boolean) => void): void {
+/** A turn under way in chat 7: Claude is busy and has started a tool. */
+function toolStarted(
+  output: SessionOutput,
+  setBusy: (busy: boolean) => void,
+  tool = { name: 'Bash', summary: 'Running: make' },
+): void {
   setBusy(true);
   output.queued(7, 'work');
-  output.handle(7, 'work', {
-    type: 'tool',
-    phase: 'started',
-    toolUseId: 't1',
-    name: 'Bash',
-    summary: 'Running: make',
-  });
+  output.handle(7, 'work', { type: 'tool', phase: 'started', toolUseId: 't1', ...tool });
 }
 
 describe('SessionOutput', () => {
   it('types while Claude works, shows progress lines, then the answer', async () => {
     const { output, log, setBusy, settle, typingOn } = setup();
-    setBusy(true);
-    output.queued(7, 'work');
-    output.handle(7, 'work', {
-      type: 'tool',
-      phase: 'started',
-      toolUseId: 't1',
-      name: 'Read',
-      summary: 'Reading config.json',
-    });
+    toolStarted(output, setBusy, { name: 'Read', summary: 'Reading config.json' });
     setBusy(false);
     output.handle(7, 'work', completed('It is **fine**.'));
     await settle();
@@ -144,7 +134,7 @@ describe('SessionOutput', () => {
 
   it('ends typing and the status message when Claude Code gives up, since no result will come', async () => {
     const { output, log, setBusy, settle, typingOn } = setup();
-    runningMake(output, setBusy);
+    toolStarted(output, setBusy);
     setBusy(false);
     output.handle(7, 'work', {
       type: 'error',
@@ -164,7 +154,7 @@ describe('SessionOutput', () => {
 
   it('keeps typing and the status through a restart that will still answer the message', async () => {
     const { output, log, setBusy, settle, typingOn } = setup();
-    runningMake(output, setBusy);
+    toolStarted(output, setBusy);
     output.handle(7, 'work', {
       type: 'error',
       kind: 'process_died',
