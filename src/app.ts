@@ -77,7 +77,7 @@ export async function startApp(settings: Settings): Promise<void> {
       const sessionOutput = new SessionOutput({
         delivery,
         activeSessionOf: (chatId) => manager.activeName(chatId),
-        isBusy: (name) => manager.isBusy(name),
+        isBusy: (name, chatId) => manager.isBusy(name, chatId),
         logger,
       });
       output = sessionOutput;

@@ -45,4 +45,8 @@ export type ClaudeEvent =
       usage: { inputTokens: number; outputTokens: number };
     };
 
-export type ClaudeEventListener = (event: ClaudeEvent) => void;
+/** Who sent a message (the bridge passes the chat id). The events of that message's turn carry it. */
+export type MessageOrigin = number | string;
+
+/** `origin`: the sender of the message the event belongs to; undefined for events of no message. */
+export type ClaudeEventListener = (event: ClaudeEvent, origin: MessageOrigin | undefined) => void;

@@ -1,4 +1,4 @@
-export type { ClaudeErrorKind, ClaudeEvent, ClaudeEventListener } from './events.ts';
+export type { ClaudeErrorKind, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 export {
   type AskPermission,
   denyToolsNeedingApproval,

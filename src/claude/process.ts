@@ -8,13 +8,19 @@ import {
 } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
 import { MessageChannel } from './channel.ts';
-import type { ClaudeEvent, ClaudeEventListener } from './events.ts';
+import type { ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
 import { type ClaudeProcessHandle, spawnClaudeCode } from './spawn.ts';
 import { ClaudeTranslator, missingConversationOf } from './translate.ts';
 
 /** What the owner sent: text, or content blocks (text and images). */
 export type UserContent = SDKUserMessage['message']['content'];
+
+/** A message waiting for, or getting, its answer. */
+interface Queued {
+  content: UserContent;
+  origin: MessageOrigin | undefined;
+}
 
 export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'closed';
 
@@ -84,6 +90,13 @@ function describeDeath(
   return `${how}: ${why.length > 160 ? `${why.slice(0, 159)}…` : why}`;
 }
 
+/** How many of `messages` each sender sent, in order of first appearance. */
+function countByOrigin(messages: Queued[]): Map<MessageOrigin | undefined, number> {
+  const counts = new Map<MessageOrigin | undefined, number>();
+  for (const { origin } of messages) counts.set(origin, (counts.get(origin) ?? 0) + 1);
+  return counts;
+}
+
 function unansweredText(count: number): string {
   if (count === 0) return '';
   return count === 1 ? 'Your last message was not answered. ' : `${count} messages were not answered. `;
@@ -104,8 +117,8 @@ function unansweredText(count: number): string {
  */
 export class ClaudeSession {
   private readonly listeners = new Set<ClaudeEventListener>();
-  private readonly queue: UserContent[] = [];
-  private inFlight: UserContent | undefined;
+  private readonly queue: Queued[] = [];
+  private inFlight: Queued | undefined;
   private runner: Runner | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -131,6 +144,11 @@ export class ClaudeSession {
     return this.queue.length;
   }
 
+  /** The senders of the message being answered (first) and of those waiting, in order. */
+  get origins(): Array<MessageOrigin | undefined> {
+    return [this.inFlight, ...this.queue].flatMap((queued) => (queued ? [queued.origin] : []));
+  }
+
   get pid(): number | undefined {
     return this.runner?.process.handle?.pid;
   }
@@ -146,10 +164,13 @@ export class ClaudeSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queues a message; it is answered after everything sent before it. Never blocks. */
-  send(content: UserContent): void {
+  /**
+   * Queues a message; it is answered after everything sent before it. Never blocks. The events of
+   * its turn carry `origin`, so a session used from two chats answers each in its own.
+   */
+  send(content: UserContent, origin?: MessageOrigin): void {
     if (this.closed) throw new Error('ClaudeSession: send after close');
-    this.queue.push(content);
+    this.queue.push({ content, origin });
     if (!this.runner) this.launch();
     this.pump();
   }
@@ -238,7 +259,11 @@ export class ClaudeSession {
     const next = this.queue.shift();
     if (next === undefined) return;
     this.inFlight = next;
-    runner.input.push({ type: 'user', message: { role: 'user', content: next }, parent_tool_use_id: null });
+    runner.input.push({
+      type: 'user',
+      message: { role: 'user', content: next.content },
+      parent_tool_use_id: null,
+    });
   }
 
   private async consume(runner: Runner, translator: ClaudeTranslator): Promise<void> {
@@ -261,6 +286,7 @@ export class ClaudeSession {
   }
 
   private handle(runner: Runner, event: ClaudeEvent): void {
+    const origin = this.inFlight?.origin;
     if (event.type === 'started') {
       if (event.sessionId === this.currentSessionId) return;
       this.currentSessionId = event.sessionId;
@@ -277,7 +303,7 @@ export class ClaudeSession {
         this.deathsWithoutProgress = 0;
       }
     }
-    this.emit(event);
+    this.emit(event, origin);
     if (event.type === 'completed') this.pump();
   }
 
@@ -301,38 +327,49 @@ export class ClaudeSession {
     this.deathsWithoutProgress += 1;
     if (this.deathsWithoutProgress > (this.options.maxRestarts ?? 2)) {
       // Giving up: what waits in the queue would otherwise sit there, typing shown, until the next send.
-      const unanswered = (lost === undefined ? 0 : 1) + this.queue.length;
+      const unanswered = countByOrigin([...(lost ? [lost] : []), ...this.queue]);
       this.queue.length = 0;
       this.deathsWithoutProgress = 0;
-      this.emit({
-        type: 'error',
-        kind: 'process_died',
-        message: `Claude Code keeps stopping (${how}). ${unansweredText(unanswered)}It will be started again with your next message.`,
-      });
+      if (unanswered.size === 0) unanswered.set(undefined, 0);
+      for (const [origin, count] of unanswered)
+        this.emit(
+          {
+            type: 'error',
+            kind: 'process_died',
+            message: `Claude Code keeps stopping (${how}). ${unansweredText(count)}It will be started again with your next message.`,
+          },
+          origin,
+        );
       return;
     }
     // Nobody is waiting for an answer: restart quietly; the owner hears of it if it keeps failing.
     if (lost !== undefined)
-      this.emit({
-        type: 'error',
-        kind: 'process_died',
-        message: `Claude Code stopped unexpectedly (${how}). Restarting it with the conversation so far; your message will be answered.`,
-      });
+      this.emit(
+        {
+          type: 'error',
+          kind: 'process_died',
+          message: `Claude Code stopped unexpectedly (${how}). Restarting it with the conversation so far; your message will be answered.`,
+        },
+        lost.origin,
+      );
     this.relaunch(lost, RESTART_DELAY_MS * 2 ** (this.deathsWithoutProgress - 1));
   }
 
   /** Dropping the resume id is what ends the loop: a process without one cannot miss it. */
-  private startFreshConversation(missing: string | undefined, lost: UserContent | undefined): void {
+  private startFreshConversation(missing: string | undefined, lost: Queued | undefined): void {
     this.log.warn(
       { resume: missing },
       'claude has no transcript of the session to resume; starting a fresh one',
     );
     this.currentSessionId = undefined;
-    this.emit({
-      type: 'error',
-      kind: 'conversation_not_found',
-      message: `The earlier conversation of this session could not be found (Claude Code has no transcript of session ${missing}); starting a fresh one${lost === undefined ? '' : ' to answer your message'}.`,
-    });
+    this.emit(
+      {
+        type: 'error',
+        kind: 'conversation_not_found',
+        message: `The earlier conversation of this session could not be found (Claude Code has no transcript of session ${missing}); starting a fresh one${lost === undefined ? '' : ' to answer your message'}.`,
+      },
+      lost?.origin,
+    );
     this.relaunch(lost);
   }
 
@@ -341,7 +378,7 @@ export class ClaudeSession {
    * failure that lasts a moment (memory, a busy disk) is not met with restarts in a tight loop.
    * A `send` meanwhile starts it at once.
    */
-  private relaunch(lost: UserContent | undefined, delayMs = 0): void {
+  private relaunch(lost: Queued | undefined, delayMs = 0): void {
     if (lost !== undefined) this.queue.unshift(lost);
     const start = () => {
       this.restartTimer = undefined;
@@ -353,10 +390,10 @@ export class ClaudeSession {
     else this.restartTimer = setTimeout(start, delayMs);
   }
 
-  private emit(event: ClaudeEvent): void {
+  private emit(event: ClaudeEvent, origin: MessageOrigin | undefined): void {
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        listener(event, origin);
       } catch (error) {
         this.log.error({ err: error, event: event.type }, 'claude event listener failed');
       }

@@ -12,8 +12,11 @@ import {
 
 /** What the manager needs of a running Claude Code process (src/claude/ provides it). */
 export interface LiveProcess {
-  send(text: string): void;
-  on(listener: (event: ClaudeEvent) => void): () => void;
+  /** `origin`: the chat that sent it; the events of its turn carry it back. */
+  send(text: string, origin: ChatId): void;
+  on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;
+  /** The chats of the message being answered (first) and of those waiting. */
+  readonly origins: ReadonlyArray<ChatId | undefined>;
   readonly queueLength: number;
   readonly state: string;
   close(): Promise<void>;
@@ -22,13 +25,13 @@ export interface LiveProcess {
 export interface StartProcessOptions {
   session: Session;
   persona: Persona;
-  /** The chat the session currently talks to (it changes when another chat switches to it). */
+  /** The chat whose message the session is answering, else the one that used it last. */
   chatOf: () => ChatId;
 }
 
 export type StartProcess = (options: StartProcessOptions) => LiveProcess;
 
-/** Where a session's events go: the chat that last talked to it. */
+/** Where a session's events go: the chat whose message they answer, else the chat that used it last. */
 export type SessionEventSink = (chatId: ChatId, session: string, event: ClaudeEvent) => void;
 
 export const INVALID_NAME_MESSAGE =
@@ -135,7 +138,7 @@ export class SessionManager {
         return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
     }
     live.chatId = chatId;
-    live.process.send(text);
+    live.process.send(text, chatId);
     const now = this.deps.now();
     if (now.getTime() - live.activeWrittenAt >= LAST_ACTIVE_RESOLUTION_MS) {
       live.activeWrittenAt = now.getTime();
@@ -164,21 +167,27 @@ export class SessionManager {
     return this.deps.store.list();
   }
 
-  /** Whether the session's Claude is answering or has messages waiting. */
-  isBusy(name: string): boolean {
-    const process = this.live.get(name)?.process;
-    return process !== undefined && (process.state === 'busy' || process.queueLength > 0);
+  /** Whether the session's Claude is answering or has messages waiting: any, or from `chatId`. */
+  isBusy(name: string, chatId?: ChatId): boolean {
+    const origins = this.live.get(name)?.process.origins ?? [];
+    if (chatId === undefined) return origins.length > 0;
+    return origins.some((origin) => origin !== undefined && String(origin) === String(chatId));
   }
 
-  /** Sessions whose Claude is answering or has messages waiting: how many, and for which chat. */
+  /** Messages Claude is answering or has waiting, counted per session and chat. */
   unansweredWork(): Array<{ chatId: ChatId; session: string; unanswered: number }> {
-    return [...this.live.entries()]
-      .map(([session, live]) => ({
-        chatId: live.chatId,
-        session,
-        unanswered: (live.process.state === 'busy' ? 1 : 0) + live.process.queueLength,
-      }))
-      .filter((work) => work.unanswered > 0);
+    const work: Array<{ chatId: ChatId; session: string; unanswered: number }> = [];
+    for (const [session, live] of this.live) {
+      const counts = new Map<string, { chatId: ChatId; unanswered: number }>();
+      for (const origin of live.process.origins) {
+        const chatId = origin ?? live.chatId;
+        const entry = counts.get(String(chatId)) ?? { chatId, unanswered: 0 };
+        entry.unanswered += 1;
+        counts.set(String(chatId), entry);
+      }
+      for (const entry of counts.values()) work.push({ session, ...entry });
+    }
+    return work;
   }
 
   isLive(name: string): boolean {
@@ -239,7 +248,12 @@ export class SessionManager {
     const running = this.live.get(name);
     if (running) return running;
     let entry: Live | undefined;
-    const process = this.deps.startProcess({ session, persona, chatOf: () => entry?.chatId ?? chatId });
+    const process = this.deps.startProcess({
+      session,
+      persona,
+      chatOf: () =>
+        (entry?.process.state === 'busy' ? entry.process.origins[0] : undefined) ?? entry?.chatId ?? chatId,
+    });
     entry = {
       process,
       chatId,
@@ -248,11 +262,12 @@ export class SessionManager {
       activeWrittenAt: 0,
     };
     const live = entry;
-    live.unsubscribe = process.on((event) => {
+    live.unsubscribe = process.on((event, origin) => {
       // A turn that failed before it began (numTurns 0) may name a session with no transcript.
       const began = event.type === 'completed' && (event.numTurns > 0 || !event.isError);
       if (event.type === 'started' || began) this.recordSessionId(live, name, event.sessionId);
-      this.deps.onEvent(live.chatId, name, event);
+      // A turn answers the chat that asked; what belongs to no message goes to the chat that used it last.
+      this.deps.onEvent(origin ?? live.chatId, name, event);
     });
     this.live.set(name, live);
     this.deps.logger.info({ session: name }, 'claude process started');

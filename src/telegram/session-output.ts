@@ -27,8 +27,8 @@ export class SessionOutput {
     private readonly deps: {
       delivery: Delivery;
       activeSessionOf: (chatId: number) => Promise<string | undefined>;
-      /** Whether the session's Claude is answering or has messages waiting. */
-      isBusy: (session: string) => boolean;
+      /** Whether the session's Claude is answering or has messages waiting from the chat. */
+      isBusy: (session: string, chatId: number) => boolean;
       logger: Logger;
     },
   ) {}
@@ -39,8 +39,8 @@ export class SessionOutput {
    * message Claude Code gave up on) can never leave typing on.
    */
   queued(chatId: number, session: string): void {
-    const turn = this.turnOf(session);
-    if (this.deps.isBusy(session)) turn.typing ??= this.deps.delivery.startTyping(chatId);
+    const turn = this.turnOf(chatId, session);
+    if (this.deps.isBusy(session, chatId)) turn.typing ??= this.deps.delivery.startTyping(chatId);
   }
 
   handle(chatId: number, session: string, event: ClaudeEvent): void {
@@ -83,7 +83,7 @@ export class SessionOutput {
   }
 
   private async present(chatId: number, session: string, event: ClaudeEvent): Promise<void> {
-    const turn = this.turnOf(session);
+    const turn = this.turnOf(chatId, session);
     switch (event.type) {
       case 'started':
         return;
@@ -103,7 +103,7 @@ export class SessionOutput {
       case 'error':
         turn.failed = true;
         // A process that died or gave up ends no turn with a result: its status and typing end here.
-        if (!this.deps.isBusy(session)) await this.endTurn(turn);
+        if (!this.deps.isBusy(session, chatId)) await this.endTurn(turn);
         await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, `⚠️ ${event.message}`));
         return;
       case 'completed': {
@@ -111,7 +111,7 @@ export class SessionOutput {
         const failed = turn.failed && event.isError;
         turn.texts = [];
         turn.failed = false;
-        if (this.deps.isBusy(session)) await this.endStatus(turn);
+        if (this.deps.isBusy(session, chatId)) await this.endStatus(turn);
         else await this.endTurn(turn);
         if (failed) return;
         const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
@@ -151,11 +151,13 @@ export class SessionOutput {
     return (await this.deps.activeSessionOf(chatId)) === session ? text : `[${session}] ${text}`;
   }
 
-  private turnOf(session: string): TurnState {
-    let turn = this.turns.get(session);
+  /** A session used from two chats has a turn state in each: typing and status belong to a chat. */
+  private turnOf(chatId: number, session: string): TurnState {
+    const key = `${chatId} ${session}`;
+    let turn = this.turns.get(key);
     if (!turn) {
       turn = { progress: [], texts: [], failed: false };
-      this.turns.set(session, turn);
+      this.turns.set(key, turn);
     }
     return turn;
   }

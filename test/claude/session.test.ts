@@ -60,6 +60,21 @@ describe('ClaudeSession with the real claude binary', () => {
     for (const request of model.requests) expect(request.system).toContain('You are the PLANNER persona.');
   });
 
+  it("carries each message's sender on the events of its turn", async () => {
+    const { open } = await claude.start();
+    const { session, log } = open();
+    session.send('from the private chat', 1001);
+    session.send('from the group', -2002);
+    expect(session.origins).toEqual([1001, -2002]);
+
+    await log.waitFor('completed', 2);
+    const originsOf = (type: string) =>
+      log.events.flatMap((event, i) => (event.type === type ? [log.origins[i]] : []));
+    expect(originsOf('text')).toEqual([1001, -2002]);
+    expect(originsOf('completed')).toEqual([1001, -2002]);
+    expect(session.origins).toEqual([]);
+  });
+
   it('keeps the conversation when resumed in a new process after close', async () => {
     const { model, open } = await claude.start();
     const { session: first, log: firstLog } = open();

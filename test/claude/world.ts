@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach } from 'vitest';
-import type { ClaudeEvent } from '../../src/claude/events.ts';
+import type { ClaudeEvent, MessageOrigin } from '../../src/claude/events.ts';
 import {
   type ClaudeSession,
   type ClaudeSessionOptions,
@@ -38,9 +38,13 @@ export class EventLog {
   readonly events: ClaudeEvent[] = [];
   private waiters: Array<() => void> = [];
 
+  /** The sender each event carried, by index. */
+  readonly origins: Array<MessageOrigin | undefined> = [];
+
   constructor(session: ClaudeSession) {
-    session.on((event) => {
+    session.on((event, origin) => {
       this.events.push(event);
+      this.origins.push(origin);
       for (const wake of this.waiters) wake();
     });
   }

@@ -105,4 +105,31 @@ describe("Claude's turns as the owner sees them", () => {
     expect(await defunctClaudes()).toEqual([]);
     expect(await claudeProcesses(world.home)).toHaveLength(2);
   });
+
+  it('a session used from a group and the private chat answers each in its own chat', async () => {
+    const group = -1_000_303;
+    const inGroup = (text: string) => world.tg.sendText({ userId: OWNER_ID, chatId: group, text });
+    world.say('/new shared');
+    await world.tg.waitForMessage(chat, "Session 'shared' created.");
+    inGroup('/session shared');
+    await world.tg.waitForMessage(group, "Switched to session 'shared'.");
+
+    world.say('held question from the private chat');
+    await waitUntil(
+      () =>
+        world.model.requests.some(
+          (r) => world.model.lastUserText(r) === 'held question from the private chat',
+        ),
+      15_000,
+    );
+    inGroup('question from the group');
+    releaseHeld();
+    await world.tg.waitForMessage(chat, 'You said: held question from the private chat', {
+      timeoutMs: 30_000,
+    });
+    await world.tg.waitForMessage(group, 'You said: question from the group', { timeoutMs: 30_000 });
+    const texts = (chatId: number) => world.tg.messages(chatId).map((message) => message.text);
+    expect(texts(group).join('\n')).not.toContain('private chat');
+    expect(texts(chat).join('\n')).not.toContain('question from the group');
+  }, 60_000);
 });

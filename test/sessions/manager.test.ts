@@ -7,29 +7,39 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaudeEvent } from '../../src/claude/events.ts';
 import { type LiveProcess, NO_ACTIVE_SESSION, SessionManager } from '../../src/sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../../src/sessions/personas.ts';
-import { SessionStore } from '../../src/sessions/store.ts';
+import { type ChatId, SessionStore } from '../../src/sessions/store.ts';
 import { captureLogger, makeTempDir, manualClock } from './helpers.ts';
 
+/** Records what it is sent; a test answers with `emit`. Every message sent waits until `answered`. */
 class RecordingProcess implements LiveProcess {
   readonly sent: string[] = [];
+  readonly waiting: ChatId[] = [];
   closed = false;
-  private readonly listeners = new Set<(event: ClaudeEvent) => void>();
+  private readonly listeners = new Set<(event: ClaudeEvent, origin: ChatId | undefined) => void>();
   constructor(readonly session: string) {}
   get queueLength() {
-    return this.sent.length;
+    return Math.max(0, this.waiting.length - 1);
+  }
+  get origins() {
+    return this.waiting;
   }
   get state() {
-    return this.closed ? 'closed' : 'idle';
+    if (this.closed) return 'closed';
+    return this.waiting.length > 0 ? 'busy' : 'idle';
   }
-  send(text: string) {
+  send(text: string, origin: ChatId) {
     this.sent.push(text);
+    this.waiting.push(origin);
   }
-  on(listener: (event: ClaudeEvent) => void) {
+  on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  /** An event of the turn being answered, or of no message when nothing is. */
   emit(event: ClaudeEvent) {
-    for (const listener of this.listeners) listener(event);
+    const origin = this.waiting[0];
+    if (event.type === 'completed') this.waiting.shift();
+    for (const listener of this.listeners) listener(event, origin);
   }
   async close() {
     this.closed = true;
@@ -65,6 +75,19 @@ function setup() {
     onEvent: (chatId, session, event) => events.push({ chatId, session, event }),
   });
   return { manager, store, processes, events, clock };
+}
+
+function completedEvent(answer: string): ClaudeEvent {
+  return {
+    type: 'completed',
+    sessionId: 'abc-123',
+    answer,
+    isError: false,
+    durationMs: 1,
+    numTurns: 1,
+    totalCostUsd: 0,
+    usage: { inputTokens: 1, outputTokens: 1 },
+  };
 }
 
 describe('SessionManager', () => {
@@ -153,7 +176,7 @@ describe('SessionManager', () => {
     expect(await lastActive()).toBe(clock.now().toISOString());
   });
 
-  it("a session's events go to the chat that last used it, and its session id is recorded", async () => {
+  it('an event of no message goes to the chat that used the session last, and its session id is recorded', async () => {
     const { manager, store, processes, events } = setup();
     await manager.create(1, 'shared');
     await manager.switchTo(2, 'shared');
@@ -162,6 +185,34 @@ describe('SessionManager', () => {
       { chatId: 2, session: 'shared', event: expect.objectContaining({ type: 'started' }) },
     ]);
     await expect.poll(async () => (await store.get('shared'))?.metadata.claude_session_id).toBe('abc-123');
+  });
+
+  it('a session used from two chats answers each chat in its own, even when the other wrote last', async () => {
+    const { manager, processes, events } = setup();
+    await manager.create(1, 'shared');
+    await manager.switchTo(2, 'shared');
+    await manager.send(1, 'a long question from chat 1');
+    await manager.send(2, 'a quick one from chat 2');
+    expect(manager.isBusy('shared', 1)).toBe(true);
+    expect(manager.isBusy('shared', 2)).toBe(true);
+    expect(manager.unansweredWork()).toEqual([
+      { session: 'shared', chatId: 1, unanswered: 1 },
+      { session: 'shared', chatId: 2, unanswered: 1 },
+    ]);
+
+    const process = processes[0];
+    process?.emit({ type: 'text', text: 'the long answer' });
+    process?.emit(completedEvent('the long answer'));
+    expect(manager.isBusy('shared', 1)).toBe(false);
+    expect(manager.isBusy('shared', 2)).toBe(true);
+    process?.emit(completedEvent('the quick answer'));
+
+    expect(events.map(({ chatId, event }) => [chatId, event.type])).toEqual([
+      [1, 'text'],
+      [1, 'completed'],
+      [2, 'completed'],
+    ]);
+    expect(manager.isBusy('shared')).toBe(false);
   });
 
   it('a session switched to after a restart gets a process at once, and closeAll ends them all', async () => {

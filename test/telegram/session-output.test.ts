@@ -66,6 +66,20 @@ function setup(active = 'work') {
   return { output, ...recorded, setBusy: (value: boolean) => (busy = value), settle };
 }
 
+/** A session shared by chats: busy for a chat while that chat is in `waiting`. */
+function setupPerChat() {
+  const recorded = recordingDelivery();
+  const waiting = new Set<number>();
+  const sink = new SessionOutput({
+    delivery: recorded.delivery,
+    activeSessionOf: async () => 'shared',
+    isBusy: (_session, chatId) => waiting.has(chatId),
+    logger: pino({ level: 'silent' }),
+  });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+  return { output: { sink, waiting }, ...recorded, settle };
+}
+
 /** A turn under way in chat 7: Claude is busy and has started a tool. */
 function toolStarted(
   output: SessionOutput,
@@ -130,6 +144,18 @@ describe('SessionOutput', () => {
     output.handle(7, 'work', completed('', true));
     await settle();
     expect(log).toEqual(['text 7: ⚠️ Not logged in.']);
+  });
+
+  it('types in each chat that waits for an answer from a shared session, and stops it there alone', async () => {
+    const { output, log, settle } = setupPerChat();
+    output.waiting.add(1);
+    output.waiting.add(2);
+    output.sink.queued(1, 'shared');
+    output.sink.queued(2, 'shared');
+    output.waiting.delete(1);
+    output.sink.handle(1, 'shared', completed('for chat 1'));
+    await settle();
+    expect(log).toEqual(['typing on 1', 'typing on 2', 'typing off 1', 'markdown 1: for chat 1']);
   });
 
   it('ends typing and the status message when Claude Code gives up, since no result will come', async () => {
