@@ -13,8 +13,11 @@ import { monotonicMs } from '../test/fakes/monotonic.ts';
 import type { CallRecord } from '../test/fakes/telegram/index.ts';
 import { type CliStamps, cliStampsOf } from './relay-log.ts';
 
-/** Pause between measured turns, so one turn's tail (typing stop, socket reuse) never overlaps the next. */
-export const TURN_GAP_MS = 50;
+/**
+ * Pause between measured turns, so one turn's tail (the CLI's bookkeeping after its result, typing
+ * stop) never overlaps the next. A phone user pauses far longer than this.
+ */
+export const TURN_GAP_MS = 150;
 
 /** The echo script's answer to `text`. */
 export const answerTo = (text: string): string => `You said: ${text}`;
