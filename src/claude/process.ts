@@ -330,16 +330,14 @@ export class ClaudeSession {
       const unanswered = countByOrigin([...(lost ? [lost] : []), ...this.queue]);
       this.queue.length = 0;
       this.deathsWithoutProgress = 0;
-      if (unanswered.size === 0) unanswered.set(undefined, 0);
-      for (const [origin, count] of unanswered)
-        this.emit(
-          {
-            type: 'error',
-            kind: 'process_died',
-            message: `Claude Code keeps stopping (${how}). ${unansweredText(count)}It will be started again with your next message.`,
-          },
-          origin,
-        );
+      const notice = (count: number): ClaudeEvent => ({
+        type: 'error',
+        kind: 'process_died',
+        message: `Claude Code keeps stopping (${how}). ${unansweredText(count)}It will be started again with your next message.`,
+      });
+      // Each chat hears of its own messages; with none waiting, the chat that used the session last.
+      if (unanswered.size === 0) this.emit(notice(0), undefined);
+      for (const [origin, count] of unanswered) this.emit(notice(count), origin);
       return;
     }
     // Nobody is waiting for an answer: restart quietly; the owner hears of it if it keeps failing.
