@@ -20,6 +20,8 @@ export type UserContent = SDKUserMessage['message']['content'];
 interface Queued {
   content: UserContent;
   origin: MessageOrigin | undefined;
+  /** Claude asked for a tool while answering it: part of what it asked for may be done. */
+  toolsAsked?: boolean;
 }
 
 export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'closed';
@@ -287,6 +289,7 @@ export class ClaudeSession {
 
   private handle(runner: Runner, event: ClaudeEvent): void {
     const origin = this.inFlight?.origin;
+    if (event.type === 'tool' && event.phase === 'started' && this.inFlight) this.inFlight.toolsAsked = true;
     if (event.type === 'started') {
       if (event.sessionId === this.currentSessionId) return;
       this.currentSessionId = event.sessionId;
@@ -340,6 +343,20 @@ export class ClaudeSession {
       for (const [origin, count] of unanswered) this.emit(notice(count), origin);
       return;
     }
+    const delayMs = RESTART_DELAY_MS * 2 ** (this.deathsWithoutProgress - 1);
+    if (lost?.toolsAsked) {
+      // Sending it again could run its tools twice (an upgrade, a deletion, a deploy): the owner decides.
+      this.emit(
+        {
+          type: 'error',
+          kind: 'process_died',
+          message: `Claude Code stopped unexpectedly (${how}) while using tools for your message. It is restarting with the conversation so far, but your message is not sent again, as part of it may be done already: check, then send what is left.`,
+        },
+        lost.origin,
+      );
+      this.relaunch(undefined, delayMs);
+      return;
+    }
     // Nobody is waiting for an answer: restart quietly; the owner hears of it if it keeps failing.
     if (lost !== undefined)
       this.emit(
@@ -350,7 +367,7 @@ export class ClaudeSession {
         },
         lost.origin,
       );
-    this.relaunch(lost, RESTART_DELAY_MS * 2 ** (this.deathsWithoutProgress - 1));
+    this.relaunch(lost, delayMs);
   }
 
   /** Dropping the resume id is what ends the loop: a process without one cannot miss it. */

@@ -92,6 +92,41 @@ describe('ClaudeSession failures', () => {
     expect(JSON.stringify(model.requests.at(-1)?.messages)).toContain('You said: first');
   });
 
+  it('does not send a message again after a crash once Claude had asked for tools for it: the owner decides', async () => {
+    let killNow: (() => void) | undefined;
+    const { model, open } = await claude.start({
+      script: (turn) => {
+        if (turn.userText === 'clean up old backups' && turn.toolResults.length === 0)
+          return { toolUse: { name: 'Bash', input: { command: 'rm -f old.tar' } } };
+        // The tool round trip: hold it open until the process is dead.
+        if (turn.toolResults.length > 0 && killNow === undefined)
+          return new Promise(() => {
+            killNow = () => {};
+          });
+        return echoScript(turn);
+      },
+    });
+    const { session, log } = open();
+
+    session.send('clean up old backups');
+    session.send('after');
+    await until(() => killNow);
+    const firstPid = session.pid;
+    if (firstPid === undefined) throw new Error('no pid');
+    process.kill(firstPid, 'SIGKILL');
+
+    const [completed] = await log.waitFor('completed');
+    expect(completed?.answer).toBe('You said: after');
+    expect(log.of('error').map((event) => event.message)).toEqual([
+      expect.stringMatching(/while using tools for your message\. .*not sent again/),
+    ]);
+    // The new process has the message once, in the resumed history: it was not sent again.
+    const last = model.requests.at(-1);
+    expect(JSON.stringify(last?.messages).split('clean up old backups')).toHaveLength(2);
+    expect(last && model.lastUserText(last)).toBe('after');
+    expect(session.pid).not.toBe(firstPid);
+  });
+
   it('close() leaves no process behind, not even a background sleep started by Bash', async () => {
     const { cwd, open } = await claude.start(runsBash('echo started > started.txt; sleep 30 &', 'Started.'));
     const asked: string[] = [];
