@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   claudeProcesses,
   defunctClaudes,
+  delay,
   OWNER_ID,
   type World,
   waitUntil,
@@ -60,5 +61,34 @@ describe('a shutdown while Claude works', () => {
     );
     await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
     expect(await defunctClaudes()).toEqual([]);
+  });
+});
+
+describe('a stdout that went away (the terminal closed, the log pipe broke)', () => {
+  let world: World;
+
+  withRunningBot((started) => {
+    world = started;
+  });
+
+  it('costs the log lines, not the bot: it still answers, and still stops on SIGTERM with its sessions', async () => {
+    const bot = world.bot;
+    if (!bot) throw new Error('bot not started');
+    world.say('/new unlogged');
+    await world.tg.waitForMessage(OWNER_ID, "Session 'unlogged' created.");
+    bot.child.stdout?.destroy();
+    bot.child.stderr?.destroy();
+
+    // Each of these logs a line at info level into the broken pipe.
+    world.say('/new also-unlogged');
+    await world.tg.waitForMessage(OWNER_ID, "Session 'also-unlogged' created.");
+    world.say('/session unlogged');
+    await world.tg.waitForMessage(OWNER_ID, "Switched to session 'unlogged'.");
+
+    const started = Date.now();
+    const exit = await Promise.race([bot.stop('SIGTERM'), delay(8_000).then(() => 'still running')]);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
   });
 });
