@@ -1,10 +1,14 @@
 /** The terminal the bot runs in goes away (SIGHUP): its Claude Code processes go with it. */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   claudeProcesses,
   defunctClaudes,
   delay,
   OWNER_ID,
+  PROJECT_ROOT,
+  startWorld,
   type World,
   waitUntil,
   withRunningBot,
@@ -91,4 +95,36 @@ describe('a stdout that went away (the terminal closed, the log pipe broke)', ()
     expect(Date.now() - started).toBeLessThan(5_000);
     await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
   });
+});
+
+describe('a stdout that cannot be written at all (the terminal was closed)', () => {
+  it('still lets the bot answer, and stop on SIGTERM with its sessions', async () => {
+    const world = await startWorld();
+    // Every write to this fails, as writes to a terminal that went away do (EIO).
+    const unwritable = openSync('/dev/null', 'r');
+    const bot = spawn('npm', ['start', '--silent'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...world.env },
+      stdio: ['ignore', unwritable, unwritable],
+      detached: true,
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      bot.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      world.say('/new unwritable');
+      await world.tg.waitForMessage(OWNER_ID, "Session 'unwritable' created.", { timeoutMs: 20_000 });
+      await waitUntil(async () => (await claudeProcesses(world.home)).length === 1, 15_000);
+      bot.kill('SIGTERM');
+      expect(await Promise.race([exited, delay(8_000).then(() => 'still running')])).toEqual({
+        code: 0,
+        signal: null,
+      });
+      await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
+    } finally {
+      closeSync(unwritable);
+      if (bot.pid !== undefined && bot.exitCode === null) process.kill(-bot.pid, 'SIGKILL');
+      await world.close();
+    }
+  }, 60_000);
 });

@@ -1,6 +1,9 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging.ts';
+import { createLogger, stdoutLines } from '../../src/logging.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -27,5 +30,35 @@ describe('logs', () => {
       expect(line).not.toContain('pbs-secret-uuid');
     }
     expect(lines[0]).toContain('[REDACTED]');
+  });
+});
+
+describe('log lines on stdout', () => {
+  it('are written whole, one after another', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'logs-'));
+    const file = path.join(dir, 'out.log');
+    const fd = openSync(file, 'w');
+    try {
+      const logger = createLogger([], stdoutLines(fd));
+      logger.info({ n: 1 }, 'first');
+      logger.info({ n: 2, text: 'é'.repeat(5_000) }, 'second');
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['first', 'second']);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cost only the log lines when stdout cannot be written (a closed terminal): no throw, no retrying', () => {
+    const fd = openSync('/dev/null', 'r'); // every write fails, as on a terminal that went away
+    try {
+      const logger = createLogger([], stdoutLines(fd));
+      const started = Date.now();
+      for (let i = 0; i < 100; i++) expect(() => logger.info({ i }, 'into the void')).not.toThrow();
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      closeSync(fd);
+    }
   });
 });
