@@ -10,7 +10,7 @@ import type { Logger } from '../logging.ts';
 import { MessageChannel } from './channel.ts';
 import type { ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
-import { type ClaudeProcessHandle, spawnClaudeCode } from './spawn.ts';
+import { type ClaudeProcessExit, type ClaudeProcessHandle, spawnClaudeCode } from './spawn.ts';
 import { ClaudeTranslator, missingConversationOf } from './translate.ts';
 
 /** What the owner sent: text, or content blocks (text and images). */
@@ -78,10 +78,7 @@ interface Runner {
 const RESTART_DELAY_MS = 250;
 
 /** How a process ended, with the SDK's reason when it has one (such as a missing executable). */
-function describeDeath(
-  exit: { code: number | null; signal: string | null } | undefined,
-  failure: unknown,
-): string {
+function describeDeath(exit: ClaudeProcessExit | undefined, failure: unknown): string {
   const how = exit?.signal
     ? `signal ${exit.signal}`
     : exit?.code !== null && exit?.code !== undefined
