@@ -51,7 +51,7 @@ export class SessionOutput {
   toolRefused(chatId: number, session: string, summary: string, permissionMode = 'default'): void {
     this.inOrder(session, async () => {
       const text = `🚫 Refused: ${summary}. This session's permission mode (${permissionMode}) needs approval for it, and approving from the chat is not available yet.`;
-      await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, text));
+      await this.sendLabelled(chatId, session, text);
     });
   }
 
@@ -63,7 +63,7 @@ export class SessionOutput {
     this.inOrder(session, async () => {
       const which = unanswered === 1 ? 'your last message was' : `your last ${unanswered} messages were`;
       const text = `⚠️ The bot is shutting down: ${which} not answered. Send again once it is back.`;
-      await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, text));
+      await this.sendLabelled(chatId, session, text);
     });
   }
 
@@ -104,7 +104,7 @@ export class SessionOutput {
         turn.failed = true;
         // A process that died or gave up ends no turn with a result: its status and typing end here.
         if (!this.deps.isBusy(session, chatId)) await this.endTurn(turn);
-        await this.deps.delivery.sendText(chatId, await this.labelled(chatId, session, `⚠️ ${event.message}`));
+        await this.sendLabelled(chatId, session, `⚠️ ${event.message}`);
         return;
       case 'completed': {
         const answer = event.answer.trim() || turn.texts.join('\n\n').trim();
@@ -147,8 +147,10 @@ export class SessionOutput {
     turn.status.update(turn.progress.join('\n'));
   }
 
-  private async labelled(chatId: number, session: string, text: string): Promise<string> {
-    return (await this.deps.activeSessionOf(chatId)) === session ? text : `[${session}] ${text}`;
+  /** Plain text to the chat, labelled with the session's name unless it is the chat's active one. */
+  private async sendLabelled(chatId: number, session: string, text: string): Promise<void> {
+    const active = (await this.deps.activeSessionOf(chatId)) === session;
+    await this.deps.delivery.sendText(chatId, active ? text : `[${session}] ${text}`);
   }
 
   /** A session used from two chats has a turn state in each: typing and status belong to a chat. */
