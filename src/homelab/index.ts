@@ -8,13 +8,15 @@ import { formatHostProblem, formatHostStatus } from './host/format.ts';
 import { scrubber } from './http.ts';
 import { fetchKuma, KUMA_SETTINGS } from './kuma/client.ts';
 import { formatKumaReport } from './kuma/format.ts';
-import { type BackupsReport, formatBackupsReport } from './pbs/backups.ts';
+import { formatBackupsReport } from './pbs/backups.ts';
 import { createPbsClient, PBS_SETTINGS } from './pbs/client.ts';
 import { formatPbsReport } from './pbs/format.ts';
+import { gatherBackupsReport, gatherPbsReport } from './pbs/gather.ts';
 import { parsePingArgs, pingAll } from './ping/client.ts';
 import { formatPingResults, PING_USAGE } from './ping/format.ts';
 import { createPveClient } from './pve/client.ts';
-import { formatPveReport, type PveNodeReport, type PveReport } from './pve/format.ts';
+import { formatPveReport, type PveReport } from './pve/format.ts';
+import { gatherPveReport } from './pve/gather.ts';
 
 export interface HomelabDeps {
   settings: Settings;
@@ -39,8 +41,6 @@ export interface Homelab {
   ping(hosts: string[]): Promise<string>;
 }
 
-const DAY_SECONDS = 86_400;
-
 export function createHomelab(deps: HomelabDeps): Homelab {
   const { settings, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -64,19 +64,7 @@ export function createHomelab(deps: HomelabDeps): Homelab {
     if (!settings.pve) throw new Error('Proxmox VE is not configured');
     const client = createPveClient({ settings: settings.pve, ...clientOptions });
     try {
-      const nodes = await client.nodes();
-      if (!nodes.ok) return nodes;
-      const reports = await Promise.all(
-        nodes.value.map(async (node): Promise<PveNodeReport> => {
-          if (node.status !== undefined && node.status !== 'online') return { node };
-          const [qemu, lxc] = await Promise.all([
-            client.guests(node.node, 'qemu'),
-            client.guests(node.node, 'lxc'),
-          ]);
-          return { node, qemu, lxc };
-        }),
-      );
-      return { ok: true, value: reports };
+      return await gatherPveReport(client);
     } finally {
       await client.close();
     }
@@ -107,35 +95,7 @@ export function createHomelab(deps: HomelabDeps): Homelab {
         if (!settings.pbs) return notConfigured('Proxmox Backup Server', PBS_SETTINGS);
         const client = createPbsClient({ settings: settings.pbs, ...clientOptions });
         try {
-          const [node, datastores, garbageCollections, verifyJobs, verifications] = await Promise.all([
-            client.nodeStatus(),
-            client.datastoreUsage(),
-            client.tasks({ typefilter: 'garbage_collection', limit: 50 }),
-            client.tasks({ typefilter: 'verificationjob', limit: 50 }),
-            client.tasks({ typefilter: 'verify', limit: 50 }),
-          ]);
-          const verifyTasks =
-            verifyJobs.ok && verifications.ok
-              ? { ok: true as const, value: [...verifyJobs.value, ...verifications.value] }
-              : verifyJobs.ok
-                ? verifications
-                : verifyJobs;
-          return formatPbsReport(
-            {
-              node,
-              datastores,
-              garbageCollections: garbageCollections.ok
-                ? {
-                    ok: true,
-                    value: garbageCollections.value.filter((t) => t.worker_type === 'garbage_collection'),
-                  }
-                : garbageCollections,
-              verifications: verifyTasks.ok
-                ? { ok: true, value: verifyTasks.value.filter((t) => /^verif/.test(t.worker_type)) }
-                : verifyTasks,
-            },
-            now(),
-          );
+          return formatPbsReport(await gatherPbsReport(client), now());
         } finally {
           await client.close();
         }
@@ -144,45 +104,10 @@ export function createHomelab(deps: HomelabDeps): Homelab {
     backups: () =>
       guarded('/backups', async () => {
         if (!settings.pbs) return notConfigured('Proxmox Backup Server', PBS_SETTINGS);
-        const since = Math.floor(now().getTime() / 1000) - DAY_SECONDS;
         const pbs = createPbsClient({ settings: settings.pbs, ...clientOptions });
         const pve = settings.pve ? createPveClient({ settings: settings.pve, ...clientOptions }) : undefined;
         try {
-          const storesPromise = pbs.datastoreUsage().then(async (usage): Promise<BackupsReport['stores']> => {
-            if (!usage.ok) return usage;
-            const stores = await Promise.all(
-              usage.value.map(async ({ store }) => ({ store, snapshots: await pbs.snapshots(store) })),
-            );
-            return { ok: true, value: stores };
-          });
-          const pveTasksPromise = pve
-            ? pve.nodes().then(async (nodes): Promise<NonNullable<BackupsReport['pveTasks']>> => {
-                if (!nodes.ok) return nodes;
-                const online = nodes.value.filter(
-                  (node) => node.status === undefined || node.status === 'online',
-                );
-                const perNode = await Promise.all(
-                  online.map(async ({ node }) => ({
-                    node,
-                    tasks: await pve.tasks(node, { typefilter: 'vzdump', since, limit: 500 }),
-                  })),
-                );
-                return { ok: true, value: perNode };
-              })
-            : Promise.resolve(undefined);
-          const [stores, pbsTasks, pveTasks] = await Promise.all([
-            storesPromise,
-            pbs.tasks({ typefilter: 'backup', since, limit: 500 }),
-            pveTasksPromise,
-          ]);
-          const report: BackupsReport = {
-            stores,
-            pbsTasks: pbsTasks.ok
-              ? { ok: true, value: pbsTasks.value.filter((task) => task.worker_type.includes('backup')) }
-              : pbsTasks,
-            ...(pveTasks ? { pveTasks } : {}),
-          };
-          return formatBackupsReport(report, now());
+          return formatBackupsReport(await gatherBackupsReport(pbs, pve, now()), now());
         } finally {
           await Promise.all([pbs.close(), pve?.close()]);
         }
