@@ -50,6 +50,8 @@ interface Live {
   unsubscribe: () => void;
   /** The Claude session id last written to metadata.json, so each turn need not read it back. */
   recordedSessionId: string | null;
+  /** The Claude session id being written, so the events of one turn do not each write it again. */
+  recordingSessionId?: string;
   /** When `last_active_at` was last written (ms); it is kept to the minute, not to the message. */
   activeWrittenAt: number;
 }
@@ -274,13 +276,21 @@ export class SessionManager {
     return live;
   }
 
+  /** Marked recorded only once written: a failed write is retried by the session's next event. */
   private recordSessionId(live: Live, name: string, sessionId: string): void {
-    if (!sessionId || live.recordedSessionId === sessionId) return;
-    live.recordedSessionId = sessionId;
+    if (!sessionId || live.recordedSessionId === sessionId || live.recordingSessionId === sessionId) return;
+    live.recordingSessionId = sessionId;
     void this.deps.store
       .update(name, { claude_session_id: sessionId })
+      .then((result) => {
+        if (result.ok) live.recordedSessionId = sessionId;
+        else this.deps.logger.warn({ session: name, error: result.error }, 'could not record session id');
+      })
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: error, session: name }, 'could not record session id'),
-      );
+      )
+      .finally(() => {
+        if (live.recordingSessionId === sessionId) live.recordingSessionId = undefined;
+      });
   }
 }

@@ -232,9 +232,13 @@ export class SessionStore {
       chats[key] = name;
       await mkdir(path.dirname(this.chatsFile), { recursive: true });
       await writeJsonAtomic(this.chatsFile, chats);
+      // chats.json is written: the switch has happened, whatever becomes of the session left behind.
       if (previous !== undefined && previous !== name && !Object.values(chats).includes(previous)) {
-        const suspended = await this.update(previous, { status: 'suspended' });
-        if (!suspended.ok)
+        const suspended = await this.update(previous, { status: 'suspended' }).catch((error: unknown) => {
+          this.logger.warn({ err: error, session: previous }, 'could not suspend');
+          return undefined;
+        });
+        if (suspended && !suspended.ok)
           this.logger.warn({ session: previous, error: suspended.error }, 'could not suspend');
       }
       return { ok: true, session: activated.session, previous };

@@ -2,12 +2,12 @@
  * The session manager's decisions (which reply, which process, which chat), with a recording
  * process in place of Claude Code: the real CLI is exercised in test/e2e/.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaudeEvent } from '../../src/claude/events.ts';
 import { type LiveProcess, NO_ACTIVE_SESSION, SessionManager } from '../../src/sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../../src/sessions/personas.ts';
-import { type ChatId, SessionStore } from '../../src/sessions/store.ts';
+import { type ChatId, type MetadataPatch, SessionStore } from '../../src/sessions/store.ts';
 import { captureLogger, makeTempDir, manualClock } from './helpers.ts';
 
 /** Records what it is sent; a test answers with `emit`. Every message sent waits until `answered`. */
@@ -51,10 +51,20 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir: dataDir, cleanup } = await makeTempDir()));
 afterEach(() => cleanup());
 
+/** A store whose metadata writes fail while `failing` says so, as a full or read-only disk would. */
+class FailingStore extends SessionStore {
+  failing: (patch: MetadataPatch) => boolean = () => false;
+  override async update(name: string, patch: MetadataPatch) {
+    if (this.failing(patch))
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    return super.update(name, patch);
+  }
+}
+
 function setup() {
-  const { logger } = captureLogger();
+  const { logger, warnings } = captureLogger();
   const clock = manualClock();
-  const store = new SessionStore({ dataDir, now: clock.now, logger });
+  const store = new FailingStore({ dataDir, now: clock.now, logger });
   const personas = new PersonaLibrary({
     shippedDir: SHIPPED_PERSONAS_DIR,
     ownerDir: `${dataDir}/personas`,
@@ -74,13 +84,13 @@ function setup() {
     },
     onEvent: (chatId, session, event) => events.push({ chatId, session, event }),
   });
-  return { manager, store, processes, events, clock };
+  return { manager, store, processes, events, clock, warnings };
 }
 
-function completedEvent(answer: string): ClaudeEvent {
+function completedEvent(answer: string, sessionId = 'abc-123'): ClaudeEvent {
   return {
     type: 'completed',
-    sessionId: 'abc-123',
+    sessionId,
     answer,
     isError: false,
     durationMs: 1,
@@ -266,5 +276,37 @@ describe('SessionManager', () => {
     expect(late.ok).toBe(false);
     expect(second.processes.filter((p) => !p.closed)).toEqual([]);
     expect(second.manager.liveSessions()).toEqual([]);
+  });
+
+  it('a session id whose write failed is written by a later event, so a restart does not resume the old conversation', async () => {
+    const before = setup();
+    await before.manager.create(1, 'work');
+    await before.store.update('work', { claude_session_id: 'old-conversation' });
+    await before.manager.closeAll();
+    const { manager, store, processes, warnings } = setup();
+    await manager.switchTo(1, 'work');
+    store.failing = (patch) => patch.claude_session_id !== undefined;
+    processes[0]?.emit({ type: 'started', sessionId: 'new-conversation', model: 'm' });
+    await expect.poll(() => warnings().map((line) => line.msg)).toContain('could not record session id');
+    store.failing = () => false;
+    processes[0]?.emit(completedEvent('hi', 'new-conversation'));
+    await expect
+      .poll(async () => (await store.get('work'))?.metadata.claude_session_id)
+      .toBe('new-conversation');
+  });
+
+  it('a switch whose previous session cannot be marked suspended still moves the chat, on disk and in memory', async () => {
+    const { manager, store, processes } = setup();
+    await manager.create(1, 'a');
+    store.failing = (patch) => patch.status === 'suspended';
+    expect(await manager.create(1, 'b').catch(() => 'threw')).toMatchObject({ ok: true });
+    const onDisk = JSON.parse(await readFile(`${dataDir}/state/chats.json`, 'utf8'));
+    expect(onDisk).toEqual({ '1': 'b' });
+    expect(await manager.activeName(1)).toBe('b');
+    await manager.send(1, 'for b');
+    expect(processes.map((p) => [p.session, p.sent])).toEqual([
+      ['a', []],
+      ['b', ['for b']],
+    ]);
   });
 });
