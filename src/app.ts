@@ -5,9 +5,10 @@ import { createClaudeSession } from './claude/process.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
+import { ChatStore } from './sessions/chat-store.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
-import { SessionStore } from './sessions/store.ts';
+import { SessionStore } from './sessions/session-store.ts';
 import { createBot, registerCommandMenu } from './telegram/bot.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
@@ -26,7 +27,8 @@ export async function startApp(settings: Settings): Promise<void> {
   const logger = createLogger(secretsOf(settings));
   const now = () => new Date();
 
-  const store = new SessionStore({ dataDir: settings.dataDir, now, logger });
+  const sessions = new SessionStore({ dataDir: settings.dataDir, now, logger });
+  const chats = new ChatStore({ dataDir: settings.dataDir, logger });
   const personas = new PersonaLibrary({
     shippedDir: SHIPPED_PERSONAS_DIR,
     ownerDir: path.join(settings.dataDir, 'personas'),
@@ -36,7 +38,8 @@ export async function startApp(settings: Settings): Promise<void> {
   // Session output needs the bot's api, and the bot needs the manager: the sink is set once the bot exists.
   let output: SessionOutput | undefined;
   const manager = new SessionManager({
-    store,
+    sessions,
+    chats,
     personas,
     now,
     logger,

@@ -2,9 +2,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** SPEC.md: session and persona names. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
-
 const optionalText = z
   .string()
   .trim()

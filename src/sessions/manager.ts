@@ -1,286 +1,157 @@
-import type { ClaudeEvent } from '../claude/events.ts';
 import type { Logger } from '../logging.ts';
+import type { ChatId, ChatStore } from './chat-store.ts';
+import { LiveProcesses, type SessionEventSink, type StartProcess } from './live-processes.ts';
 import { isValidName } from './names.ts';
-import { type Persona, type PersonaLibrary, unknownPersonaMessage } from './personas.ts';
-import {
-  type ChatId,
-  type Session,
-  type SessionStore,
-  sessionExistsMessage,
-  sessionNotFoundMessage,
-} from './store.ts';
-
-/** What the manager needs of a running Claude Code process (src/claude/ provides it). */
-export interface LiveProcess {
-  /** `origin`: the chat that sent it; the events of its turn carry it back. */
-  send(text: string, origin: ChatId): void;
-  on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;
-  /** The chats of the message being answered (first) and of those waiting. */
-  readonly origins: ReadonlyArray<ChatId | undefined>;
-  readonly queueLength: number;
-  readonly state: string;
-  close(): Promise<void>;
-}
-
-export interface StartProcessOptions {
-  session: Session;
-  persona: Persona;
-  /** The chat whose message the session is answering, else the one that used it last. */
-  chatOf: () => ChatId;
-}
-
-export type StartProcess = (options: StartProcessOptions) => LiveProcess;
-
-/** Where a session's events go: the chat whose message they answer, else the chat that used it last. */
-export type SessionEventSink = (chatId: ChatId, session: string, event: ClaudeEvent) => void;
-
-export const INVALID_NAME_MESSAGE =
-  'Session names are 1–32 letters, digits, - or _, starting with a letter or digit.';
-
-export type Outcome = { ok: true; message: string } | { ok: false; message: string };
-export type SendOutcome = { ok: true; session: string; queued: number } | { ok: false; message: string };
-
-export const NO_ACTIVE_SESSION = 'No active session. Use /new <name> to start one.';
-
-export const SHUTTING_DOWN_MESSAGE = 'The bot is shutting down; send that again once it is back.';
-
-interface Live {
-  process: LiveProcess;
-  chatId: ChatId;
-  unsubscribe: () => void;
-  /** The Claude session id last written to metadata.json, so each turn need not read it back. */
-  recordedSessionId: string | null;
-  /** When `last_active_at` was last written (ms); it is kept to the minute, not to the message. */
-  activeWrittenAt: number;
-}
+import type { ActivateRefusal, CreateOutcome, SendOutcome, SwitchOutcome } from './outcomes.ts';
+import type { PersonaLibrary } from './personas.ts';
+import type { Session, SessionStore } from './session-store.ts';
+import { SessionSwitcher } from './switch.ts';
 
 /** `last_active_at` is rewritten at most this often: an fsync per message would hold up the chat. */
 const LAST_ACTIVE_RESOLUTION_MS = 60_000;
 
+export interface SessionManagerDeps {
+  sessions: SessionStore;
+  chats: ChatStore;
+  personas: PersonaLibrary;
+  startProcess: StartProcess;
+  onEvent: SessionEventSink;
+  now: () => Date;
+  logger: Logger;
+}
+
 /**
- * Sessions and their live Claude Code processes: one process per started session, kept alive
- * when the chat switches away, and every process closed on shutdown.
+ * What a chat does with sessions: create one, switch to one, send it a message. It coordinates
+ * the sessions on disk, each chat's active session and the live Claude Code processes (one per
+ * started session, kept alive when the chat switches away, all closed on shutdown), and answers
+ * with typed outcomes.
  */
 export class SessionManager {
-  private readonly live = new Map<string, Live>();
-  /** Starts under way: a second caller waits for the same process instead of spawning an orphan. */
-  private readonly starting = new Map<string, Promise<Live | undefined>>();
-  /** Set by closeAll: from then on no process is started, so none outlives the bot. */
-  private closed = false;
-  /**
-   * Each chat's active session name, as on disk. Switches only happen through this manager, so
-   * the hot path of every message and answer reads memory, not chats.json and metadata.json.
-   */
-  private readonly activeNames = new Map<string, string | undefined>();
+  private readonly processes: LiveProcesses;
+  private readonly switcher: SessionSwitcher;
+  /** When each session's `last_active_at` was last written (ms); kept to the minute, not the message. */
+  private readonly lastActiveWrittenAt = new Map<string, number>();
 
-  constructor(
-    private readonly deps: {
-      store: SessionStore;
-      personas: PersonaLibrary;
-      startProcess: StartProcess;
-      onEvent: SessionEventSink;
-      now: () => Date;
-      logger: Logger;
-    },
-  ) {}
+  constructor(private readonly deps: SessionManagerDeps) {
+    const { sessions, chats, startProcess, onEvent, now, logger } = deps;
+    this.processes = new LiveProcesses({ sessions, startProcess, onEvent, logger });
+    this.switcher = new SessionSwitcher({ sessions, chats, now, logger });
+  }
 
-  /** `/new <name> [persona]`: creates the session, makes it the chat's active one and starts its process. */
-  async create(chatId: ChatId, name: string, personaName?: string): Promise<Outcome> {
-    if (!isValidName(name)) return { ok: false, message: INVALID_NAME_MESSAGE };
-    const persona = await this.deps.personas.get(personaName ?? 'default');
-    if (!persona)
-      return {
-        ok: false,
-        message: unknownPersonaMessage(personaName ?? 'default', await this.deps.personas.list()),
-      };
-    const created = await this.deps.store.create(name, persona);
-    if (!created.ok) {
-      if (created.error === 'invalid_name') return { ok: false, message: INVALID_NAME_MESSAGE };
-      const existing = await this.deps.store.load(name);
-      return {
-        ok: false,
-        message: existing.ok
-          ? sessionExistsMessage(name)
-          : `A folder '${name}' is already in the sessions directory, but it is not a readable session (${existing.error === 'malformed' ? 'damaged' : 'no'} metadata.json). Move it away or pick another name.`,
-      };
+  /** Creates the session, makes it the chat's active one and starts its process. */
+  async create(chatId: ChatId, name: string, personaName?: string): Promise<CreateOutcome> {
+    if (!isValidName(name)) return { ok: false, reason: 'invalid_name', name };
+    const wanted = personaName ?? 'default';
+    const persona = await this.deps.personas.get(wanted);
+    if (!persona) {
+      const available = (await this.deps.personas.list()).map(({ name, description }) => ({
+        name,
+        description,
+      }));
+      return { ok: false, reason: 'unknown_persona', persona: wanted, available };
     }
-    const failed = await this.activate(chatId, name);
-    if (failed) return failed;
+    const created = await this.deps.sessions.create(name, persona);
+    if (!created.ok) {
+      if (created.error === 'invalid_name') return { ok: false, reason: 'invalid_name', name };
+      const existing = await this.deps.sessions.load(name);
+      if (existing.ok) return { ok: false, reason: 'exists', name };
+      const metadata = existing.error === 'malformed' ? 'damaged' : 'missing';
+      return { ok: false, reason: 'folder_not_a_session', name, metadata };
+    }
+    const refused = await this.activate(chatId, name);
+    if (refused) return refused;
     return {
       ok: true,
-      message:
-        personaName === undefined
-          ? `Session '${name}' created.`
-          : `Session '${name}' created with persona '${persona.name}'.`,
+      kind: 'created',
+      name,
+      persona: persona.name,
+      personaGiven: personaName !== undefined,
     };
   }
 
-  /** `/session <name>`: switches the chat; the session left behind keeps its process. */
-  async switchTo(chatId: ChatId, name: string): Promise<Outcome> {
-    if (!isValidName(name) || !(await this.deps.store.get(name)))
-      return { ok: false, message: sessionNotFoundMessage(name) };
-    const outcome = await this.activate(chatId, name);
-    return outcome ?? { ok: true, message: `Switched to session '${name}'.` };
+  /** Makes the session the chat's active one; the session left behind keeps its process. */
+  async switchTo(chatId: ChatId, name: string): Promise<SwitchOutcome> {
+    if (!isValidName(name) || !(await this.deps.sessions.get(name)))
+      return { ok: false, reason: 'not_found', name };
+    const refused = await this.activate(chatId, name);
+    return refused ?? { ok: true, kind: 'switched', name };
   }
 
-  /** Plain text from the chat: queued for the chat's active session, never dropped. */
+  /** Queues `text` for the chat's active session, starting its process if need be; never dropped. */
   async send(chatId: ChatId, text: string): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
-    if (name === undefined) return { ok: false, message: NO_ACTIVE_SESSION };
-    if (this.closed) return { ok: false, message: SHUTTING_DOWN_MESSAGE };
-    let live = this.live.get(name);
-    if (!live) {
-      const session = await this.deps.store.get(name);
-      if (!session) return { ok: false, message: NO_ACTIVE_SESSION };
-      live = await this.start(chatId, session);
-      if (!live && this.closed) return { ok: false, message: SHUTTING_DOWN_MESSAGE };
-      if (!live)
-        return { ok: false, message: `Session '${name}' could not start Claude Code; see the bot's log.` };
+    if (name === undefined) return { ok: false, reason: 'no_active_session' };
+    if (this.processes.closed) return { ok: false, reason: 'shutting_down' };
+    let process = this.processes.useRunning(chatId, name);
+    if (!process) {
+      const session = await this.deps.sessions.get(name);
+      if (!session) return { ok: false, reason: 'no_active_session' };
+      process = await this.processes.use(chatId, session);
+      if (!process && this.processes.closed) return { ok: false, reason: 'shutting_down' };
+      if (!process) return { ok: false, reason: 'start_failed', name };
     }
-    live.chatId = chatId;
-    live.process.send(text, chatId);
-    const now = this.deps.now();
-    if (now.getTime() - live.activeWrittenAt >= LAST_ACTIVE_RESOLUTION_MS) {
-      live.activeWrittenAt = now.getTime();
-      // After the send, so Claude is never kept waiting for the disk.
-      await this.deps.store
-        .update(name, { last_active_at: now.toISOString() })
-        .catch((error: unknown) =>
-          this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
-        );
-    }
-    return { ok: true, session: name, queued: live.process.queueLength };
+    process.send(text, chatId);
+    // After the send, so Claude is never kept waiting for the disk.
+    await this.noteActivity(name);
+    return { ok: true, session: name, queued: process.queueLength };
   }
 
   /** The name of the chat's active session, if it has one. */
-  async activeName(chatId: ChatId): Promise<string | undefined> {
-    const key = String(chatId);
-    if (!this.activeNames.has(key)) {
-      const onDisk = (await this.deps.store.activeSession(chatId))?.metadata.name;
-      // A switch may have finished while the disk was read: its choice is the newer one.
-      if (!this.activeNames.has(key)) this.activeNames.set(key, onDisk);
-    }
-    return this.activeNames.get(key);
+  activeName(chatId: ChatId): Promise<string | undefined> {
+    return this.deps.chats.activeName(chatId);
   }
 
-  async list(): Promise<Session[]> {
-    return this.deps.store.list();
+  list(): Promise<Session[]> {
+    return this.deps.sessions.list();
   }
 
   /** Whether the session's Claude is answering or has messages waiting: any, or from `chatId`. */
   isBusy(name: string, chatId?: ChatId): boolean {
-    const origins = this.live.get(name)?.process.origins ?? [];
-    if (chatId === undefined) return origins.length > 0;
-    return origins.some((origin) => origin !== undefined && String(origin) === String(chatId));
+    return this.processes.isBusy(name, chatId);
   }
 
   /** Messages Claude is answering or has waiting, counted per session and chat. */
   unansweredWork(): Array<{ chatId: ChatId; session: string; unanswered: number }> {
-    const work: Array<{ chatId: ChatId; session: string; unanswered: number }> = [];
-    for (const [session, live] of this.live) {
-      const counts = new Map<string, { chatId: ChatId; unanswered: number }>();
-      for (const origin of live.process.origins) {
-        const chatId = origin ?? live.chatId;
-        const entry = counts.get(String(chatId)) ?? { chatId, unanswered: 0 };
-        entry.unanswered += 1;
-        counts.set(String(chatId), entry);
-      }
-      for (const entry of counts.values()) work.push({ session, ...entry });
-    }
-    return work;
+    return this.processes.unansweredWork();
   }
 
   isLive(name: string): boolean {
-    return this.live.has(name);
+    return this.processes.isLive(name);
   }
 
   liveSessions(): string[] {
-    return [...this.live.keys()];
+    return this.processes.names();
   }
 
   /** Ends the session's process (and its tool children) and waits until it has exited. */
-  async stop(name: string): Promise<void> {
-    const live = this.live.get(name);
-    if (!live) return;
-    this.live.delete(name);
-    live.unsubscribe();
-    await live.process.close();
+  stop(name: string): Promise<void> {
+    return this.processes.stop(name);
   }
 
-  async closeAll(): Promise<void> {
-    this.closed = true;
-    await Promise.allSettled(this.starting.values());
-    await Promise.allSettled([...this.live.keys()].map((name) => this.stop(name)));
+  /** Ends every process; from now on none is started. */
+  closeAll(): Promise<void> {
+    return this.processes.closeAll();
   }
 
-  private async activate(chatId: ChatId, name: string): Promise<Outcome | undefined> {
-    const switched = await this.deps.store.switchTo(chatId, name);
-    if (switched.ok) this.activeNames.set(String(chatId), name);
+  private async activate(chatId: ChatId, name: string): Promise<ActivateRefusal | undefined> {
+    const switched = await this.switcher.switchTo(chatId, name);
     if (!switched.ok) {
       if (switched.error === 'malformed')
-        return { ok: false, message: `Session '${name}' has a damaged metadata.json: ${switched.detail}` };
-      return { ok: false, message: sessionNotFoundMessage(name) };
+        return { ok: false, reason: 'damaged_metadata', name, detail: switched.detail };
+      return { ok: false, reason: 'not_found', name };
     }
-    const live = this.live.get(name) ?? (await this.start(chatId, switched.session));
-    if (live) live.chatId = chatId;
+    await this.processes.use(chatId, switched.session);
     return undefined;
   }
 
-  /** The session's process, started once however many callers ask for it at the same time. */
-  private start(chatId: ChatId, session: Session): Promise<Live | undefined> {
-    const name = session.metadata.name;
-    const pending = this.starting.get(name);
-    if (pending) return pending;
-    const started = this.startProcess(chatId, session).finally(() => this.starting.delete(name));
-    this.starting.set(name, started);
-    return started;
-  }
-
-  private async startProcess(chatId: ChatId, session: Session): Promise<Live | undefined> {
-    const name = session.metadata.name;
-    if (this.closed) return undefined;
-    const persona = await this.deps.store.readPersona(name);
-    if (!persona) {
-      this.deps.logger.error({ session: name }, 'persona.json missing or damaged');
-      return undefined;
-    }
-    if (this.closed) return undefined;
-    const running = this.live.get(name);
-    if (running) return running;
-    let entry: Live | undefined;
-    const process = this.deps.startProcess({
-      session,
-      persona,
-      chatOf: () =>
-        (entry?.process.state === 'busy' ? entry.process.origins[0] : undefined) ?? entry?.chatId ?? chatId,
-    });
-    entry = {
-      process,
-      chatId,
-      unsubscribe: () => {},
-      recordedSessionId: session.metadata.claude_session_id,
-      activeWrittenAt: 0,
-    };
-    const live = entry;
-    live.unsubscribe = process.on((event, origin) => {
-      // A turn that failed before it began (numTurns 0) may name a session with no transcript.
-      const began = event.type === 'completed' && (event.numTurns > 0 || !event.isError);
-      if (event.type === 'started' || began) this.recordSessionId(live, name, event.sessionId);
-      // A turn answers the chat that asked; what belongs to no message goes to the chat that used it last.
-      this.deps.onEvent(origin ?? live.chatId, name, event);
-    });
-    this.live.set(name, live);
-    this.deps.logger.info({ session: name }, 'claude process started');
-    return live;
-  }
-
-  private recordSessionId(live: Live, name: string, sessionId: string): void {
-    if (!sessionId || live.recordedSessionId === sessionId) return;
-    live.recordedSessionId = sessionId;
-    void this.deps.store
-      .update(name, { claude_session_id: sessionId })
+  private async noteActivity(name: string): Promise<void> {
+    const now = this.deps.now();
+    if (now.getTime() - (this.lastActiveWrittenAt.get(name) ?? 0) < LAST_ACTIVE_RESOLUTION_MS) return;
+    this.lastActiveWrittenAt.set(name, now.getTime());
+    await this.deps.sessions
+      .update(name, { last_active_at: now.toISOString() })
       .catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, session: name }, 'could not record session id'),
+        this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
       );
   }
 }

@@ -2,10 +2,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { NAME_PATTERN } from '../config/settings.ts';
 import type { Logger } from '../logging.ts';
 import { readJson } from './atomic.ts';
-import { isValidName, NAME_RULE } from './names.ts';
+import { isValidName, NAME_PATTERN } from './names.ts';
 
 export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
@@ -15,7 +14,7 @@ export type PermissionMode = (typeof PERMISSION_MODES)[number];
  * `settings` is strict so that a misspelt key (say `permision_mode`) is reported, not ignored.
  */
 export const PersonaSchema = z.object({
-  name: z.string().regex(NAME_PATTERN, `must be ${NAME_RULE}`),
+  name: z.string().regex(NAME_PATTERN, `must match ${NAME_PATTERN}`),
   description: z.string(),
   system_prompt: z.string(),
   settings: z
@@ -92,7 +91,7 @@ export class PersonaLibrary {
       else
         this.logger.warn(
           { file: path.join(dir, file) },
-          `persona skipped: its file name must be ${NAME_RULE}`,
+          `persona skipped: its file name must match ${NAME_PATTERN}`,
         );
     }
     return names;
@@ -121,13 +120,4 @@ export class PersonaLibrary {
 export function compareNames(a: string, b: string): number {
   const lower = a.toLowerCase().localeCompare(b.toLowerCase(), 'en');
   return lower !== 0 ? lower : a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The friendly reply for `/new <name> <unknown persona>`, listing what exists. */
-export function unknownPersonaMessage(name: string, available: Persona[]): string {
-  if (available.length === 0) return `Persona '${name}' doesn't exist, and no personas are available.`;
-  const lines = available.map((persona) =>
-    persona.description ? `• ${persona.name}: ${persona.description}` : `• ${persona.name}`,
-  );
-  return [`Persona '${name}' doesn't exist. Available personas:`, ...lines].join('\n');
 }

@@ -2,59 +2,36 @@
  * The session manager's decisions (which reply, which process, which chat), with a recording
  * process in place of Claude Code: the real CLI is exercised in test/e2e/.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaudeEvent } from '../../src/claude/events.ts';
-import { type LiveProcess, NO_ACTIVE_SESSION, SessionManager } from '../../src/sessions/manager.ts';
+import { ChatStore } from '../../src/sessions/chat-store.ts';
+import { SessionManager } from '../../src/sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../../src/sessions/personas.ts';
-import { type ChatId, SessionStore } from '../../src/sessions/store.ts';
+import { type MetadataPatch, SessionStore } from '../../src/sessions/session-store.ts';
 import { captureLogger, makeTempDir, manualClock } from './helpers.ts';
-
-/** Records what it is sent; a test answers with `emit`. Every message sent waits until `answered`. */
-class RecordingProcess implements LiveProcess {
-  readonly sent: string[] = [];
-  readonly waiting: ChatId[] = [];
-  closed = false;
-  private readonly listeners = new Set<(event: ClaudeEvent, origin: ChatId | undefined) => void>();
-  constructor(readonly session: string) {}
-  get queueLength() {
-    return Math.max(0, this.waiting.length - 1);
-  }
-  get origins() {
-    return this.waiting;
-  }
-  get state() {
-    if (this.closed) return 'closed';
-    return this.waiting.length > 0 ? 'busy' : 'idle';
-  }
-  send(text: string, origin: ChatId) {
-    this.sent.push(text);
-    this.waiting.push(origin);
-  }
-  on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  /** An event of the turn being answered, or of no message when nothing is. */
-  emit(event: ClaudeEvent) {
-    const origin = this.waiting[0];
-    if (event.type === 'completed') this.waiting.shift();
-    for (const listener of this.listeners) listener(event, origin);
-  }
-  async close() {
-    this.closed = true;
-  }
-}
+import { RecordingProcess } from './recording-process.ts';
 
 let dataDir: string;
 let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir: dataDir, cleanup } = await makeTempDir()));
 afterEach(() => cleanup());
 
+/** A store whose metadata writes fail while `failing` says so, as a full or read-only disk would. */
+class FailingStore extends SessionStore {
+  failing: (patch: MetadataPatch) => boolean = () => false;
+  override async update(name: string, patch: MetadataPatch) {
+    if (this.failing(patch))
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    return super.update(name, patch);
+  }
+}
+
 function setup() {
-  const { logger } = captureLogger();
+  const { logger, warnings } = captureLogger();
   const clock = manualClock();
-  const store = new SessionStore({ dataDir, now: clock.now, logger });
+  const store = new FailingStore({ dataDir, now: clock.now, logger });
+  const chats = new ChatStore({ dataDir, logger });
   const personas = new PersonaLibrary({
     shippedDir: SHIPPED_PERSONAS_DIR,
     ownerDir: `${dataDir}/personas`,
@@ -63,7 +40,8 @@ function setup() {
   const processes: RecordingProcess[] = [];
   const events: Array<{ chatId: unknown; session: string; event: ClaudeEvent }> = [];
   const manager = new SessionManager({
-    store,
+    sessions: store,
+    chats,
     personas,
     now: clock.now,
     logger,
@@ -74,13 +52,13 @@ function setup() {
     },
     onEvent: (chatId, session, event) => events.push({ chatId, session, event }),
   });
-  return { manager, store, processes, events, clock };
+  return { manager, store, chats, processes, events, clock, warnings };
 }
 
-function completedEvent(answer: string): ClaudeEvent {
+function completedEvent(answer: string, sessionId = 'abc-123'): ClaudeEvent {
   return {
     type: 'completed',
-    sessionId: 'abc-123',
+    sessionId,
     answer,
     isError: false,
     durationMs: 1,
@@ -92,22 +70,36 @@ function completedEvent(answer: string): ClaudeEvent {
 
 describe('SessionManager', () => {
   it('/new creates, switches and starts one process at once', async () => {
-    const { manager, store, processes } = setup();
-    expect(await manager.create(1, 'work')).toEqual({ ok: true, message: "Session 'work' created." });
+    const { manager, store, chats, processes } = setup();
+    expect(await manager.create(1, 'work')).toEqual({
+      ok: true,
+      kind: 'created',
+      name: 'work',
+      persona: 'default',
+      personaGiven: false,
+    });
     expect(processes.map((p) => p.session)).toEqual(['work']);
-    expect((await store.activeSession(1))?.metadata).toMatchObject({ name: 'work', status: 'active' });
+    expect(await chats.activeName(1)).toBe('work');
+    expect((await store.get('work'))?.metadata).toMatchObject({ persona: 'default', status: 'active' });
   });
 
   it('names the persona when one is given, and lists the personas when it is unknown', async () => {
     const { manager, processes } = setup();
-    expect((await manager.create(1, 'ideas', 'brainstorm')).message).toBe(
-      "Session 'ideas' created with persona 'brainstorm'.",
-    );
+    expect(await manager.create(1, 'ideas', 'brainstorm')).toMatchObject({
+      ok: true,
+      persona: 'brainstorm',
+      personaGiven: true,
+    });
     const unknown = await manager.create(1, 'other', 'pirate');
-    expect(unknown.ok).toBe(false);
-    expect(unknown.message).toContain("Persona 'pirate' doesn't exist");
-    for (const shipped of ['default', 'brainstorm', 'planner', 'research'])
-      expect(unknown.message).toContain(shipped);
+    expect(unknown).toMatchObject({ ok: false, reason: 'unknown_persona', persona: 'pirate' });
+    const available = unknown.ok || unknown.reason !== 'unknown_persona' ? [] : unknown.available;
+    expect(available.map((persona) => persona.name)).toEqual([
+      'brainstorm',
+      'default',
+      'planner',
+      'research',
+    ]);
+    expect(available.every((persona) => persona.description.length > 0)).toBe(true);
     expect(processes).toHaveLength(1);
     expect(await readdir(`${dataDir}/sessions`)).toEqual(['ideas']);
   });
@@ -115,9 +107,7 @@ describe('SessionManager', () => {
   it('refuses bad names without touching the disk', async () => {
     const { manager, processes } = setup();
     for (const name of ['../etc', 'a/b', '-dash', 'x'.repeat(33), 'ünï']) {
-      const outcome = await manager.create(1, name);
-      expect(outcome.ok).toBe(false);
-      expect(outcome.message).toContain('Session names are 1–32 letters');
+      expect(await manager.create(1, name)).toEqual({ ok: false, reason: 'invalid_name', name });
     }
     expect(processes).toHaveLength(0);
   });
@@ -126,7 +116,7 @@ describe('SessionManager', () => {
     const { manager, processes } = setup();
     await manager.create(1, 'a');
     await manager.create(1, 'b');
-    expect((await manager.switchTo(1, 'a')).message).toBe("Switched to session 'a'.");
+    expect(await manager.switchTo(1, 'a')).toEqual({ ok: true, kind: 'switched', name: 'a' });
     expect(processes.map((p) => [p.session, p.closed])).toEqual([
       ['a', false],
       ['b', false],
@@ -137,23 +127,31 @@ describe('SessionManager', () => {
   it('a leftover folder that is not a session is named as such, not as an existing session', async () => {
     const { manager, processes } = setup();
     await mkdir(`${dataDir}/sessions/leftover`, { recursive: true });
-    const outcome = await manager.create(1, 'leftover');
-    expect(outcome.ok).toBe(false);
-    expect(outcome.message).toContain("A folder 'leftover' is already in the sessions directory");
-    expect(outcome.message).toContain('no metadata.json');
-    expect(processes).toHaveLength(0);
+    expect(await manager.create(1, 'leftover')).toEqual({
+      ok: false,
+      reason: 'folder_not_a_session',
+      name: 'leftover',
+      metadata: 'missing',
+    });
+    await writeFile(`${dataDir}/sessions/leftover/metadata.json`, '{"name": "left');
+    expect(await manager.create(1, 'leftover')).toMatchObject({
+      reason: 'folder_not_a_session',
+      metadata: 'damaged',
+    });
+    await manager.create(1, 'kept');
+    expect(await manager.create(1, 'kept')).toEqual({ ok: false, reason: 'exists', name: 'kept' });
+    expect(processes.map((p) => p.session)).toEqual(['kept']);
   });
 
-  it('switching to an unknown session says how to create it', async () => {
+  it('switching to an unknown session, or to an invalid name, is not_found', async () => {
     const { manager } = setup();
-    expect((await manager.switchTo(1, 'ghost')).message).toBe(
-      "Session 'ghost' doesn't exist. Use /new ghost to create it.",
-    );
+    expect(await manager.switchTo(1, 'ghost')).toEqual({ ok: false, reason: 'not_found', name: 'ghost' });
+    expect(await manager.switchTo(1, '../x')).toEqual({ ok: false, reason: 'not_found', name: '../x' });
   });
 
   it("plain text goes to the chat's active session, in order; without one it says how to start", async () => {
     const { manager, processes } = setup();
-    expect(await manager.send(1, 'hello')).toEqual({ ok: false, message: NO_ACTIVE_SESSION });
+    expect(await manager.send(1, 'hello')).toEqual({ ok: false, reason: 'no_active_session' });
     await manager.create(1, 'a');
     await manager.send(1, 'one');
     await manager.send(1, 'two');
@@ -232,10 +230,7 @@ describe('SessionManager', () => {
     await first.manager.closeAll();
     const second = setup();
     const outcomes = await Promise.all([second.manager.switchTo(1, 'a'), second.manager.switchTo(1, 'a')]);
-    expect(outcomes.map((outcome) => outcome.message)).toEqual([
-      "Switched to session 'a'.",
-      "Switched to session 'a'.",
-    ]);
+    expect(outcomes.map((outcome) => outcome.ok && outcome.kind)).toEqual(['switched', 'switched']);
     expect(second.processes.map((p) => p.session)).toEqual(['a']);
     await second.manager.closeAll();
     expect(second.processes.every((p) => p.closed)).toBe(true);
@@ -262,9 +257,62 @@ describe('SessionManager', () => {
     const switching = second.manager.switchTo(1, 'a');
     await second.manager.closeAll();
     await switching;
-    const late = await second.manager.send(1, 'too late');
-    expect(late.ok).toBe(false);
+    expect(await second.manager.send(1, 'too late')).toEqual({ ok: false, reason: 'shutting_down' });
     expect(second.processes.filter((p) => !p.closed)).toEqual([]);
     expect(second.manager.liveSessions()).toEqual([]);
+  });
+
+  it('a session id whose write failed is written by a later event, so a restart does not resume the old conversation', async () => {
+    const before = setup();
+    await before.manager.create(1, 'work');
+    await before.store.update('work', { claude_session_id: 'old-conversation' });
+    await before.manager.closeAll();
+    const { manager, store, processes, warnings } = setup();
+    await manager.switchTo(1, 'work');
+    store.failing = (patch) => patch.claude_session_id !== undefined;
+    processes[0]?.emit({ type: 'started', sessionId: 'new-conversation', model: 'm' });
+    await expect.poll(() => warnings().map((line) => line.msg)).toContain('could not record session id');
+    store.failing = () => false;
+    processes[0]?.emit(completedEvent('hi', 'new-conversation'));
+    await expect
+      .poll(async () => (await store.get('work'))?.metadata.claude_session_id)
+      .toBe('new-conversation');
+  });
+
+  it('a switch whose previous session cannot be marked suspended still moves the chat, on disk and in memory', async () => {
+    const { manager, store, processes } = setup();
+    await manager.create(1, 'a');
+    store.failing = (patch) => patch.status === 'suspended';
+    const outcome = await manager.create(1, 'b').catch(() => 'threw');
+    const onDisk = JSON.parse(await readFile(`${dataDir}/state/chats.json`, 'utf8'));
+    expect(onDisk).toEqual({ '1': 'b' });
+    expect(await manager.activeName(1)).toBe('b');
+    await manager.send(1, 'for b');
+    expect(processes.map((p) => [p.session, p.sent])).toEqual([
+      ['a', []],
+      ['b', ['for b']],
+    ]);
+    // And the chat is told it switched, since it did.
+    expect(outcome).toMatchObject({ ok: true, kind: 'created' });
+  });
+
+  it('a session whose persona.json is unreadable cannot start, and the chat is told so', async () => {
+    const first = setup();
+    await first.manager.create(1, 'work');
+    await first.manager.closeAll();
+    await writeFile(`${dataDir}/sessions/work/persona.json`, '{');
+    const { manager, processes } = setup();
+    expect(await manager.send(1, 'hello')).toEqual({ ok: false, reason: 'start_failed', name: 'work' });
+    expect(processes).toEqual([]);
+  });
+
+  it('a chat whose active session was deleted from disk has no active session', async () => {
+    const first = setup();
+    await first.manager.create(1, 'gone');
+    await first.manager.closeAll();
+    await rm(`${dataDir}/sessions/gone`, { recursive: true });
+    const { manager, processes } = setup();
+    expect(await manager.send(1, 'hello')).toEqual({ ok: false, reason: 'no_active_session' });
+    expect(processes).toEqual([]);
   });
 });

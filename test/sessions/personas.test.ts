@@ -6,7 +6,6 @@ import {
   PersonaLibrary,
   PersonaSchema,
   SHIPPED_PERSONAS_DIR,
-  unknownPersonaMessage,
 } from '../../src/sessions/personas.ts';
 import { captureLogger, makeTempDir } from './helpers.ts';
 
@@ -139,14 +138,5 @@ describe('owner personas', () => {
     const { library: lib } = library();
     expect(await lib.get('../escape')).toBeUndefined();
     expect(await lib.get('')).toBeUndefined();
-  });
-});
-
-describe('unknownPersonaMessage', () => {
-  it('names the missing persona and lists the available ones with their descriptions', async () => {
-    const available = await library().library.list();
-    const message = unknownPersonaMessage('poet', available);
-    expect(message.split('\n')[0]).toBe("Persona 'poet' doesn't exist. Available personas:");
-    for (const persona of available) expect(message).toContain(`${persona.name}: ${persona.description}`);
   });
 });

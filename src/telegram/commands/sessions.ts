@@ -1,11 +1,17 @@
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { SessionManager } from '../../sessions/manager.ts';
 import type { PersonaLibrary } from '../../sessions/personas.ts';
+import {
+  newUsageText,
+  SESSION_USAGE,
+  SESSIONS_HEADING,
+  sessionListText,
+  sessionOutcomeText,
+  unknownCommandText,
+} from '../copy/sessions.ts';
 import { truncateUtf16 } from '../render/index.ts';
 import type { SessionOutput } from '../session-output.ts';
 
-const NEW_USAGE = 'Usage: /new <name> [persona]';
-const SESSION_USAGE = 'Usage: /session <name>';
 /** callback_data prefix of the session buttons; names are ≤ 32 bytes, well inside Telegram's 64. */
 const SWITCH_PREFIX = 'switch:';
 /** Telegram's limit for the text of a button press's answer. */
@@ -27,12 +33,10 @@ export function sessionCommands(deps: {
   commands.command('new', async (ctx) => {
     const [name, persona, ...rest] = args(ctx);
     if (!name || rest.length > 0) {
-      const available = (await personas.list()).map((p) => p.name).join(', ');
-      await ctx.reply(`${NEW_USAGE}\nPersonas: ${available}`);
+      await ctx.reply(newUsageText((await personas.list()).map((p) => p.name)));
       return;
     }
-    const outcome = await manager.create(ctx.chat.id, name, persona);
-    await ctx.reply(outcome.message);
+    await ctx.reply(sessionOutcomeText(await manager.create(ctx.chat.id, name, persona)));
   });
 
   commands.command('session', async (ctx) => {
@@ -41,21 +45,21 @@ export function sessionCommands(deps: {
       await replyWithSessionList(ctx, manager, SESSION_USAGE);
       return;
     }
-    await ctx.reply((await manager.switchTo(ctx.chat.id, name)).message);
+    await ctx.reply(sessionOutcomeText(await manager.switchTo(ctx.chat.id, name)));
   });
 
-  commands.command('sessions', (ctx) => replyWithSessionList(ctx, manager, 'Sessions:'));
+  commands.command('sessions', (ctx) => replyWithSessionList(ctx, manager, SESSIONS_HEADING));
 
   commands.callbackQuery(new RegExp(`^${SWITCH_PREFIX}(.+)$`), async (ctx) => {
     const name = ctx.match[1] ?? '';
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return ctx.answerCallbackQuery();
-    const outcome = await manager.switchTo(chatId, name);
+    const text = sessionOutcomeText(await manager.switchTo(chatId, name));
     // Only a toast: a press Telegram no longer accepts an answer for must still get the reply below.
     await ctx
-      .answerCallbackQuery({ text: truncateUtf16(outcome.message, CALLBACK_ANSWER_LIMIT) })
+      .answerCallbackQuery({ text: truncateUtf16(text, CALLBACK_ANSWER_LIMIT) })
       .catch(() => undefined);
-    await ctx.reply(outcome.message);
+    await ctx.reply(text);
   });
 
   commands.on('message:text', async (ctx) => {
@@ -65,12 +69,12 @@ export function sessionCommands(deps: {
       (entity) => entity.type === 'bot_command' && entity.offset === 0,
     );
     if (command) {
-      await ctx.reply(`Unknown command ${text.slice(0, command.length)}. /help lists the commands.`);
+      await ctx.reply(unknownCommandText(text.slice(0, command.length)));
       return;
     }
     const sent = await manager.send(ctx.chat.id, text);
     if (!sent.ok) {
-      await ctx.reply(sent.message);
+      await ctx.reply(sessionOutcomeText(sent));
       return;
     }
     output.queued(ctx.chat.id, sent.session);
@@ -81,23 +85,23 @@ export function sessionCommands(deps: {
 
 async function replyWithSessionList(ctx: Context, manager: SessionManager, heading: string): Promise<void> {
   const sessions = await manager.list();
+  const active = ctx.chat && sessions.length > 0 ? await manager.activeName(ctx.chat.id) : undefined;
+  const entries = sessions.map(({ metadata }) => ({
+    name: metadata.name,
+    persona: metadata.persona,
+    status: metadata.status,
+    active: metadata.name === active,
+    running: manager.isLive(metadata.name),
+  }));
+  const text = sessionListText(heading, entries);
   if (sessions.length === 0) {
-    await ctx.reply(`${heading}\nNo sessions yet. Use /new <name> to start one.`);
+    await ctx.reply(text);
     return;
   }
-  const active = ctx.chat ? await manager.activeName(ctx.chat.id) : undefined;
-  const lines = sessions.map(({ metadata }) => {
-    const marks = [
-      metadata.name === active ? '▶️' : '•',
-      metadata.name,
-      `(${metadata.persona}, ${metadata.status}`,
-    ];
-    return `${marks.join(' ')}${manager.isLive(metadata.name) ? ', running' : ''})`;
-  });
   const keyboard = new InlineKeyboard();
   sessions.forEach(({ metadata }, index) => {
     keyboard.text(metadata.name, `${SWITCH_PREFIX}${metadata.name}`);
     if (index % 3 === 2) keyboard.row();
   });
-  await ctx.reply([heading, ...lines].join('\n'), { reply_markup: keyboard });
+  await ctx.reply(text, { reply_markup: keyboard });
 }

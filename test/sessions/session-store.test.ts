@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTempFileName } from '../../src/sessions/atomic.ts';
 import type { Persona } from '../../src/sessions/personas.ts';
-import { SessionStore, sessionExistsMessage, sessionNotFoundMessage } from '../../src/sessions/store.ts';
+import { SessionStore } from '../../src/sessions/session-store.ts';
 import { captureLogger, filesUnder, makeTempDir, manualClock } from './helpers.ts';
 
 const defaultPersona: Persona = {
@@ -74,9 +74,6 @@ describe('creating a session', () => {
     expect(await filesUnder(dataDir)).toEqual(before);
     expect(await readMetadata('test-session')).toEqual(metadataBefore);
     expect(await store.readPersona('test-session')).toEqual(defaultPersona);
-    expect(sessionExistsMessage('test-session')).toBe(
-      "Session 'test-session' already exists. Use /session test-session to switch to it.",
-    );
   });
 
   it('lets exactly one of several simultaneous creates of a name win', async () => {
@@ -227,127 +224,6 @@ describe('updating a session', () => {
       claude_session_id: 'id-38',
       model_override: 'model-39',
     });
-    expect((await filesUnder(dataDir)).filter((file) => isTempFileName(path.basename(file)))).toEqual([]);
-  });
-});
-
-describe('the active session of a chat', () => {
-  it('is none at first', async () => {
-    expect(await openStore().store.activeSession(42)).toBeUndefined();
-  });
-
-  it('switches: the new session becomes active, the one left behind suspended', async () => {
-    const { store, clock } = openStore();
-    await createOk(store, 'test-session');
-    await createOk(store, 'second');
-
-    const first = await store.switchTo(42, 'test-session');
-    expect(first).toMatchObject({
-      ok: true,
-      previous: undefined,
-      session: { metadata: { status: 'active' } },
-    });
-    clock.advance(60_000);
-    const second = await store.switchTo(42, 'second');
-
-    expect(second).toMatchObject({ ok: true, previous: 'test-session' });
-    expect((await store.activeSession(42))?.metadata.name).toBe('second');
-    expect(await readMetadata('second')).toMatchObject({
-      status: 'active',
-      last_active_at: '2025-03-01T09:01:00.000Z',
-    });
-    expect(await readMetadata('test-session')).toMatchObject({ status: 'suspended' });
-    expect(await store.activeByChat()).toEqual({ '42': 'second' });
-  });
-
-  it('switching to the session already active changes only its activity time', async () => {
-    const { store, clock } = openStore();
-    await createOk(store, 'solo');
-    await store.switchTo(42, 'solo');
-    clock.advance(1000);
-    expect(await store.switchTo(42, 'solo')).toMatchObject({ ok: true, previous: 'solo' });
-    expect(await readMetadata('solo')).toMatchObject({
-      status: 'active',
-      last_active_at: '2025-03-01T09:00:01.000Z',
-    });
-  });
-
-  it('refuses an unknown session and keeps the current one', async () => {
-    const { store } = openStore();
-    await createOk(store, 'work');
-    await store.switchTo(42, 'work');
-
-    expect(await store.switchTo(42, 'nope')).toEqual({ ok: false, error: 'not_found' });
-    expect(await store.switchTo(42, '../work')).toEqual({ ok: false, error: 'invalid_name' });
-    expect((await store.activeSession(42))?.metadata.name).toBe('work');
-    expect(await readMetadata('work')).toMatchObject({ status: 'active' });
-    expect(sessionNotFoundMessage('nope')).toBe("Session 'nope' doesn't exist. Use /new nope to create it.");
-  });
-
-  it('survives a restart (a new store on the same DATA_DIR)', async () => {
-    const { store } = openStore();
-    await createOk(store, 'work');
-    await store.switchTo(-100123, 'work');
-
-    const restarted = openStore().store;
-
-    expect((await restarted.activeSession(-100123))?.metadata).toMatchObject({
-      name: 'work',
-      status: 'active',
-    });
-    expect(await restarted.activeSession(42)).toBeUndefined();
-    expect(JSON.parse(await readFile(path.join(dataDir, 'state', 'chats.json'), 'utf8'))).toEqual({
-      '-100123': 'work',
-    });
-  });
-
-  it('is kept per chat; a session another chat still shows stays active', async () => {
-    const { store } = openStore();
-    await createOk(store, 'shared');
-    await createOk(store, 'other');
-    await store.switchTo(1, 'shared');
-    await store.switchTo(2, 'shared');
-
-    await store.switchTo(1, 'other');
-
-    expect((await store.activeSession(1))?.metadata.name).toBe('other');
-    expect((await store.activeSession(2))?.metadata.name).toBe('shared');
-    expect(await readMetadata('shared')).toMatchObject({ status: 'active' });
-  });
-
-  it('is forgotten once its session directory is gone', async () => {
-    const { store } = openStore();
-    await createOk(store, 'temp');
-    await store.switchTo(42, 'temp');
-    await rm(path.join(dataDir, 'sessions', 'temp'), { recursive: true });
-    expect(await store.activeSession(42)).toBeUndefined();
-  });
-
-  it('treats a malformed chats.json as no active sessions, with a warning, and repairs it on the next switch', async () => {
-    const { store, warnings } = openStore();
-    await createOk(store, 'work');
-    await mkdir(path.join(dataDir, 'state'));
-    await writeFile(path.join(dataDir, 'state', 'chats.json'), '{"42": ');
-
-    expect(await store.activeSession(42)).toBeUndefined();
-    expect(warnings().some((line) => String(line.file).endsWith('chats.json'))).toBe(true);
-    expect((await store.switchTo(42, 'work')).ok).toBe(true);
-    expect((await store.activeSession(42))?.metadata.name).toBe('work');
-  });
-
-  it('remembers every chat when many switch at once', async () => {
-    const { store } = openStore();
-    const names = ['s0', 's1', 's2', 's3', 's4'];
-    for (const name of names) await createOk(store, name);
-
-    await Promise.all(
-      Array.from({ length: 20 }, (_, chat) => store.switchTo(chat, names[chat % names.length] as string)),
-    );
-
-    const chats = await store.activeByChat();
-    expect(Object.keys(chats)).toHaveLength(20);
-    for (let chat = 0; chat < 20; chat++) expect(chats[String(chat)]).toBe(names[chat % names.length]);
-    for (const name of names) expect(await readMetadata(name)).toMatchObject({ status: 'active' });
     expect((await filesUnder(dataDir)).filter((file) => isTempFileName(path.basename(file)))).toEqual([]);
   });
 });

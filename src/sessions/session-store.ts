@@ -52,16 +52,6 @@ export type LoadResult =
   | { ok: false; error: 'invalid_name' | 'not_found' }
   | { ok: false; error: 'malformed'; detail: string };
 
-export type SwitchResult =
-  | { ok: true; session: Session; previous: string | undefined }
-  | Exclude<LoadResult, { ok: true }>;
-
-/** `DATA_DIR/state/chats.json`: the active session of each chat. */
-const ChatsSchema = z.record(z.string(), z.string());
-type Chats = z.output<typeof ChatsSchema>;
-
-export type ChatId = number | string;
-
 export interface SessionStoreOptions {
   dataDir: string;
   now: () => Date;
@@ -69,20 +59,18 @@ export interface SessionStoreOptions {
 }
 
 /**
- * Sessions on disk, and the active session of each chat. Every write is atomic, and writes to
- * the same file are serialized, so concurrent calls never lose an update or corrupt a file.
- * Bad data on disk is logged and reported as a value, never thrown.
+ * Sessions on disk: `DATA_DIR/sessions/<name>/` with its `metadata.json` and `persona.json`.
+ * Every write is atomic, and writes to the same file are serialized, so concurrent calls never
+ * lose an update or corrupt a file. Bad data on disk is logged and reported as a value, never thrown.
  */
 export class SessionStore {
   readonly sessionsDir: string;
-  private readonly chatsFile: string;
   private readonly now: () => Date;
   private readonly logger: Logger;
   private readonly serializer = new KeyedSerializer();
 
   constructor(options: SessionStoreOptions) {
     this.sessionsDir = path.join(options.dataDir, 'sessions');
-    this.chatsFile = path.join(options.dataDir, 'state', 'chats.json');
     this.now = options.now;
     this.logger = options.logger;
   }
@@ -204,70 +192,11 @@ export class SessionStore {
     return undefined;
   }
 
-  /** The active session of a chat, if it has one that still exists. */
-  async activeSession(chatId: ChatId): Promise<Session | undefined> {
-    const name = (await this.readChats())[String(chatId)];
-    return name === undefined ? undefined : this.get(name);
-  }
-
-  /** Every chat's active session name, as remembered on disk. */
-  async activeByChat(): Promise<Record<string, string>> {
-    return this.readChats();
-  }
-
-  /**
-   * Makes `name` the chat's active session (status `active`, `last_active_at` now). The chat's
-   * previous session becomes `suspended`, unless it is still the active session of another chat.
-   */
-  async switchTo(chatId: ChatId, name: string): Promise<SwitchResult> {
-    return this.serializer.run(this.chatsFile, async (): Promise<SwitchResult> => {
-      const activated = await this.update(name, {
-        status: 'active',
-        last_active_at: this.now().toISOString(),
-      });
-      if (!activated.ok) return activated;
-      const chats = await this.readChats();
-      const key = String(chatId);
-      const previous = chats[key];
-      chats[key] = name;
-      await mkdir(path.dirname(this.chatsFile), { recursive: true });
-      await writeJsonAtomic(this.chatsFile, chats);
-      if (previous !== undefined && previous !== name && !Object.values(chats).includes(previous)) {
-        const suspended = await this.update(previous, { status: 'suspended' });
-        if (!suspended.ok)
-          this.logger.warn({ session: previous, error: suspended.error }, 'could not suspend');
-      }
-      return { ok: true, session: activated.session, previous };
-    });
-  }
-
   private metadataFile(name: string): string {
     return path.join(this.dirOf(name), 'metadata.json');
-  }
-
-  private async readChats(): Promise<Chats> {
-    const result = await readJson(this.chatsFile, ChatsSchema);
-    if (result.ok) return result.value;
-    if (result.error === 'malformed') {
-      this.logger.warn(
-        { file: this.chatsFile, problem: result.detail },
-        'chats.json unreadable; no active sessions',
-      );
-    }
-    return {};
   }
 
   private warnMalformed(name: string, detail: string): void {
     this.logger.warn({ session: name, problem: detail }, 'session skipped: malformed metadata.json');
   }
-}
-
-/** The friendly reply for `/new <existing>` (SPEC.md). */
-export function sessionExistsMessage(name: string): string {
-  return `Session '${name}' already exists. Use /session ${name} to switch to it.`;
-}
-
-/** The friendly reply for `/session <unknown>` (SPEC.md). */
-export function sessionNotFoundMessage(name: string): string {
-  return `Session '${name}' doesn't exist. Use /new ${name} to create it.`;
 }

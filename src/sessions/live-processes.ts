@@ -1,0 +1,189 @@
+import type { ClaudeEvent } from '../claude/events.ts';
+import type { Logger } from '../logging.ts';
+import type { ChatId } from './chat-store.ts';
+import type { Persona } from './personas.ts';
+import type { Session, SessionStore } from './session-store.ts';
+
+/** What the manager needs of a running Claude Code process (src/claude/ provides it). */
+export interface LiveProcess {
+  /** `origin`: the chat that sent it; the events of its turn carry it back. */
+  send(text: string, origin: ChatId): void;
+  on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;
+  /** The chats of the message being answered (first) and of those waiting. */
+  readonly origins: ReadonlyArray<ChatId | undefined>;
+  readonly queueLength: number;
+  readonly state: string;
+  close(): Promise<void>;
+}
+
+export interface StartProcessOptions {
+  session: Session;
+  persona: Persona;
+  /** The chat whose message the session is answering, else the one that used it last. */
+  chatOf: () => ChatId;
+}
+
+export type StartProcess = (options: StartProcessOptions) => LiveProcess;
+
+/** Where a session's events go: the chat whose message they answer, else the chat that used it last. */
+export type SessionEventSink = (chatId: ChatId, session: string, event: ClaudeEvent) => void;
+
+interface Live {
+  process: LiveProcess;
+  /** The chat that used the session last. */
+  chatId: ChatId;
+  unsubscribe: () => void;
+  /** The Claude session id last written to metadata.json, so each turn need not read it back. */
+  recordedSessionId: string | null;
+  /** The Claude session id being written, so the events of one turn do not each write it again. */
+  recordingSessionId?: string;
+}
+
+/**
+ * The running Claude Code processes, one per started session: started once however many callers
+ * ask at the same time, their events routed to a chat, their Claude session id kept on disk so a
+ * restart resumes the conversation, and every one closed on shutdown.
+ */
+export class LiveProcesses {
+  private readonly live = new Map<string, Live>();
+  /** Starts under way: a second caller waits for the same process instead of spawning an orphan. */
+  private readonly starting = new Map<string, Promise<Live | undefined>>();
+  /** Set by closeAll: from then on no process is started, so none outlives the bot. */
+  private closedForGood = false;
+
+  constructor(
+    private readonly deps: {
+      sessions: SessionStore;
+      startProcess: StartProcess;
+      onEvent: SessionEventSink;
+      logger: Logger;
+    },
+  ) {}
+
+  /** True once closeAll has begun. */
+  get closed(): boolean {
+    return this.closedForGood;
+  }
+
+  /**
+   * The session's process, started if it has none, now used by `chatId`. Undefined when it cannot
+   * start: the bot is closing, or the session's persona.json is unreadable (logged).
+   */
+  async use(chatId: ChatId, session: Session): Promise<LiveProcess | undefined> {
+    const live = this.live.get(session.metadata.name) ?? (await this.start(chatId, session));
+    if (live) live.chatId = chatId;
+    return live?.process;
+  }
+
+  /** The session's process if it is running, now used by `chatId`. */
+  useRunning(chatId: ChatId, name: string): LiveProcess | undefined {
+    const live = this.live.get(name);
+    if (live) live.chatId = chatId;
+    return live?.process;
+  }
+
+  /** Whether the session's Claude is answering or has messages waiting: any, or from `chatId`. */
+  isBusy(name: string, chatId?: ChatId): boolean {
+    const origins = this.live.get(name)?.process.origins ?? [];
+    if (chatId === undefined) return origins.length > 0;
+    return origins.some((origin) => origin !== undefined && String(origin) === String(chatId));
+  }
+
+  /** Messages Claude is answering or has waiting, counted per session and chat. */
+  unansweredWork(): Array<{ chatId: ChatId; session: string; unanswered: number }> {
+    const work: Array<{ chatId: ChatId; session: string; unanswered: number }> = [];
+    for (const [session, live] of this.live) {
+      const counts = new Map<string, { chatId: ChatId; unanswered: number }>();
+      for (const origin of live.process.origins) {
+        const chatId = origin ?? live.chatId;
+        const entry = counts.get(String(chatId)) ?? { chatId, unanswered: 0 };
+        entry.unanswered += 1;
+        counts.set(String(chatId), entry);
+      }
+      for (const entry of counts.values()) work.push({ session, ...entry });
+    }
+    return work;
+  }
+
+  isLive(name: string): boolean {
+    return this.live.has(name);
+  }
+
+  names(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /** Ends the session's process (and its tool children) and waits until it has exited. */
+  async stop(name: string): Promise<void> {
+    const live = this.live.get(name);
+    if (!live) return;
+    this.live.delete(name);
+    live.unsubscribe();
+    await live.process.close();
+  }
+
+  async closeAll(): Promise<void> {
+    this.closedForGood = true;
+    await Promise.allSettled(this.starting.values());
+    await Promise.allSettled([...this.live.keys()].map((name) => this.stop(name)));
+  }
+
+  private start(chatId: ChatId, session: Session): Promise<Live | undefined> {
+    const name = session.metadata.name;
+    const pending = this.starting.get(name);
+    if (pending) return pending;
+    const started = this.startNow(chatId, session).finally(() => this.starting.delete(name));
+    this.starting.set(name, started);
+    return started;
+  }
+
+  private async startNow(chatId: ChatId, session: Session): Promise<Live | undefined> {
+    const name = session.metadata.name;
+    if (this.closedForGood) return undefined;
+    const persona = await this.deps.sessions.readPersona(name);
+    if (!persona) {
+      this.deps.logger.error({ session: name }, 'persona.json missing or damaged');
+      return undefined;
+    }
+    if (this.closedForGood) return undefined;
+    const running = this.live.get(name);
+    if (running) return running;
+    let entry: Live | undefined;
+    const process = this.deps.startProcess({
+      session,
+      persona,
+      chatOf: () =>
+        (entry?.process.state === 'busy' ? entry.process.origins[0] : undefined) ?? entry?.chatId ?? chatId,
+    });
+    entry = { process, chatId, unsubscribe: () => {}, recordedSessionId: session.metadata.claude_session_id };
+    const live = entry;
+    live.unsubscribe = process.on((event, origin) => {
+      // A turn that failed before it began (numTurns 0) may name a session with no transcript.
+      const began = event.type === 'completed' && (event.numTurns > 0 || !event.isError);
+      if (event.type === 'started' || began) this.recordSessionId(live, name, event.sessionId);
+      // A turn answers the chat that asked; what belongs to no message goes to the chat that used it last.
+      this.deps.onEvent(origin ?? live.chatId, name, event);
+    });
+    this.live.set(name, live);
+    this.deps.logger.info({ session: name }, 'claude process started');
+    return live;
+  }
+
+  /** Marked recorded only once written: a failed write is retried by the session's next event. */
+  private recordSessionId(live: Live, name: string, sessionId: string): void {
+    if (!sessionId || live.recordedSessionId === sessionId || live.recordingSessionId === sessionId) return;
+    live.recordingSessionId = sessionId;
+    void this.deps.sessions
+      .update(name, { claude_session_id: sessionId })
+      .then((result) => {
+        if (result.ok) live.recordedSessionId = sessionId;
+        else this.deps.logger.warn({ session: name, error: result.error }, 'could not record session id');
+      })
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, session: name }, 'could not record session id'),
+      )
+      .finally(() => {
+        if (live.recordingSessionId === sessionId) live.recordingSessionId = undefined;
+      });
+  }
+}

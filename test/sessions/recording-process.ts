@@ -1,0 +1,39 @@
+import type { ClaudeEvent } from '../../src/claude/events.ts';
+import type { ChatId } from '../../src/sessions/chat-store.ts';
+import type { LiveProcess } from '../../src/sessions/live-processes.ts';
+
+/** Records what it is sent; a test answers with `emit`. Every message sent waits until `answered`. */
+export class RecordingProcess implements LiveProcess {
+  readonly sent: string[] = [];
+  readonly waiting: ChatId[] = [];
+  closed = false;
+  private readonly listeners = new Set<(event: ClaudeEvent, origin: ChatId | undefined) => void>();
+  constructor(readonly session: string) {}
+  get queueLength() {
+    return Math.max(0, this.waiting.length - 1);
+  }
+  get origins() {
+    return this.waiting;
+  }
+  get state() {
+    if (this.closed) return 'closed';
+    return this.waiting.length > 0 ? 'busy' : 'idle';
+  }
+  send(text: string, origin: ChatId) {
+    this.sent.push(text);
+    this.waiting.push(origin);
+  }
+  on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  /** An event of the turn being answered, or of no message when nothing is. */
+  emit(event: ClaudeEvent) {
+    const origin = this.waiting[0];
+    if (event.type === 'completed') this.waiting.shift();
+    for (const listener of this.listeners) listener(event, origin);
+  }
+  async close() {
+    this.closed = true;
+  }
+}
