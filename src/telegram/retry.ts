@@ -50,7 +50,7 @@ interface Signal {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-export function abortableSleep(ms: number, signal?: Signal): Promise<void> {
+function abortableSleep(ms: number, signal?: Signal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new Error('aborted'));
