@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { run } from '@grammyjs/runner';
 import { denyToolsNeedingApproval } from './claude/permissions.ts';
 import { createClaudeSession } from './claude/process.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
@@ -9,7 +8,8 @@ import { ChatStore } from './sessions/chat-store.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionStore } from './sessions/session-store.ts';
-import { createBot, registerCommandMenu } from './telegram/bot.ts';
+import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
+import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
 import { createDelivery } from './telegram/delivery.ts';
@@ -22,7 +22,7 @@ const POLLING_STOP_MS = 2_000;
 const OUTPUT_DRAIN_MS = 2_000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-/** The composition root: settings → store → sessions → bot → run; signals. */
+/** The composition root: settings → store → bot → delivery → sessions → features → polling; signals. */
 export async function startApp(settings: Settings): Promise<void> {
   const logger = createLogger(secretsOf(settings));
   const now = () => new Date();
@@ -35,15 +35,27 @@ export async function startApp(settings: Settings): Promise<void> {
     logger,
   });
 
-  // Session output needs the bot's api, and the bot needs the manager: the sink is set once the bot exists.
-  let output: SessionOutput | undefined;
+  const bot = createBot({
+    token: settings.botToken,
+    apiRoot: settings.telegramApiRoot,
+    allowedUserIds: settings.allowedUserIds,
+    logger,
+  });
+  const delivery = createDelivery(bot.api, logger);
+  // Asks the manager only when an event arrives, by which time `manager` below exists.
+  const output = new SessionOutput({
+    delivery,
+    activeSessionOf: (chatId) => manager.activeName(chatId),
+    isBusy: (name, chatId) => manager.isBusy(name, chatId),
+    logger,
+  });
   const manager = new SessionManager({
     sessions,
     chats,
     personas,
     now,
     logger,
-    onEvent: (chatId, session, event) => output?.handle(Number(chatId), session, event),
+    onEvent: (chatId, session, event) => output.handle(Number(chatId), session, event),
     startProcess: ({ session, persona, chatOf }) =>
       createClaudeSession({
         cwd: session.dir,
@@ -57,7 +69,7 @@ export async function startApp(settings: Settings): Promise<void> {
         killGraceMs: 2_000,
         askPermission: async (request) => {
           const decision = await denyToolsNeedingApproval(request);
-          output?.toolRefused(
+          output.toolRefused(
             Number(chatOf()),
             session.metadata.name,
             request.summary,
@@ -68,31 +80,17 @@ export async function startApp(settings: Settings): Promise<void> {
         logger: logger.child({ session: session.metadata.name }),
       }),
   });
-
   const homelab = createHomelab({ settings, logger });
-  const bot = createBot({
-    token: settings.botToken,
-    apiRoot: settings.telegramApiRoot,
-    allowedUserIds: settings.allowedUserIds,
-    logger,
-    features: (api) => {
-      const delivery = createDelivery(api, logger);
-      const sessionOutput = new SessionOutput({
-        delivery,
-        activeSessionOf: (chatId) => manager.activeName(chatId),
-        isBusy: (name, chatId) => manager.isBusy(name, chatId),
-        logger,
-      });
-      output = sessionOutput;
-      // Homelab first: the session commands end in a catch-all that answers every other text.
-      return [
-        homelabCommands({ homelab, delivery, logger }),
-        sessionCommands({ manager, personas, output: sessionOutput }),
-      ];
-    },
-  });
 
-  const runner = run(bot);
+  // Homelab before sessions: the session commands end in a catch-all that answers every other text.
+  bot.use(
+    helpCommand(),
+    homelabCommands({ homelab, delivery, logger }),
+    sessionCommands({ manager, personas, output }),
+  );
+  installFallbacks(bot);
+
+  const runner = startPolling(bot, logger);
   logger.info({ apiRoot: settings.telegramApiRoot, dataDir: settings.dataDir }, 'bot started');
   registerCommandMenu(bot).catch((error: unknown) =>
     logger.warn({ err: error }, 'could not register the command menu'),
@@ -109,14 +107,14 @@ export async function startApp(settings: Settings): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS).unref();
     // Telegram will not deliver these messages again: say so before their processes go.
     for (const work of manager.unansweredWork())
-      output?.shuttingDown(Number(work.chatId), work.session, work.unanswered);
+      output.shuttingDown(Number(work.chatId), work.session, work.unanswered);
     // Polling stops at once when Telegram answers; an unreachable Telegram must not hold up the exit.
     const pollingStopped = runner.isRunning() ? runner.stop() : Promise.resolve();
     await Promise.allSettled([
       Promise.race([pollingStopped, delay(POLLING_STOP_MS)]),
       manager.closeAll(),
       // Answers and notices on their way out are sent, unless Telegram is too slow for the deadline.
-      Promise.race([output?.drained(), delay(OUTPUT_DRAIN_MS)]),
+      Promise.race([output.drained(), delay(OUTPUT_DRAIN_MS)]),
     ]);
     logger.info('stopped');
     process.exit(0);

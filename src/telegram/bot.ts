@@ -1,46 +1,47 @@
-import { autoRetry } from '@grammyjs/auto-retry';
-import { sequentialize } from '@grammyjs/runner';
-import { type Api, Bot, type Composer, type Context, type Transformer } from 'grammy';
+import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
+import { Bot, type Context } from 'grammy';
 import type { Logger } from '../logging.ts';
+import { type ApiOptions, apiClientOptions, configureApi } from './api.ts';
 import { allowlist } from './auth.ts';
-import { COMMANDS, helpCommand } from './commands/help.ts';
+import { COMMANDS } from './commands/help.ts';
+import { orderingKey } from './ordering.ts';
 
 export interface BotOptions {
   token: string;
   apiRoot: string;
   allowedUserIds: readonly number[];
   logger: Logger;
-  /**
-   * Feature middleware (commands, sessions, homelab), installed after the allowlist in this order.
-   * Given the bot's api (auto-retry installed) so features can send outside an update.
-   */
-  features: (api: Api) => Composer<Context>[];
+  /** Tests shorten the waits between retries of failed calls. */
+  retry?: ApiOptions['retry'];
 }
 
 /**
- * The runner asks for the next batch of updates the moment a batch arrives, and building that
- * request (about half a millisecond) would run in the middle of handling the batch. Deferring it
- * to the next turn of the event loop lets a message reach Claude first; the long poll loses nothing.
- */
-export const pollAfterHandling: Transformer = async (prev, method, payload, signal) => {
-  if (method === 'getUpdates') await new Promise<void>((resolve) => setImmediate(resolve));
-  return prev(method, payload, signal);
-};
-
-/**
- * The grammY bot: allowlist first for every update, then per-chat ordering for messages (button
- * presses are not ordered behind them, so a waiting handler can never deadlock a button), then features.
+ * The grammY bot before its features: the api with its retries (api.ts), the allowlist first for
+ * every update, then per-chat ordering (ordering.ts), and the error handler. The caller builds the
+ * features from `bot.api`, installs them with `bot.use`, then calls `installFallbacks`.
+ *
+ * @example
+ * const bot = createBot({ token, apiRoot, allowedUserIds, logger });
+ * bot.use(helpCommand(), sessionCommands({ … }));
+ * installFallbacks(bot);
+ * const runner = startPolling(bot, logger);
  */
 export function createBot(options: BotOptions): Bot {
   const { logger } = options;
-  const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-  bot.api.config.use(pollAfterHandling);
+  const bot = new Bot(options.token, { client: apiClientOptions(options.apiRoot) });
+  configureApi(bot.api, { logger, ...(options.retry ? { retry: options.retry } : {}) });
 
   bot.use(allowlist(options.allowedUserIds, logger));
-  bot.use(sequentialize((ctx: Context) => (ctx.callbackQuery ? undefined : ctx.chat?.id.toString())));
-  bot.use(helpCommand());
-  for (const feature of options.features(bot.api)) bot.use(feature);
+  bot.use(sequentialize(orderingKey));
+  bot.catch(async (error) => {
+    logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
+    await tellHandlerFailed(error.ctx, logger);
+  });
+  return bot;
+}
+
+/** The answers to updates no feature claimed: an owner's message is never met with silence. */
+export function installFallbacks(bot: Bot): void {
   bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'That button has expired.' }));
   bot.on('message', (ctx) => ctx.reply('I only understand text and commands for now. /help lists them.'));
   // Claude already has the original; silence would let the owner believe the correction went through.
@@ -49,12 +50,22 @@ export function createBot(options: BotOptions): Bot {
       'Edits are not passed on: Claude got your original text. Send the correction as a new message.',
     ),
   );
+}
 
-  bot.catch(async (error) => {
-    logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
-    await tellHandlerFailed(error.ctx, logger);
+/**
+ * Long polling with the runner. Its own retries never come into play: retry.ts retries every failed
+ * getUpdates (and getMe) until Telegram answers, except 401 and 409, which end polling here.
+ */
+export function startPolling(bot: Bot, logger: Logger): RunnerHandle {
+  // silent: the runner would print those two errors with console.error, past the log.
+  const runner = run(bot, { runner: { silent: true } });
+  runner.task()?.catch((error: unknown) => {
+    logger.error(
+      { err: error },
+      'polling stopped: Telegram refused getUpdates (token revoked, or another instance polls)',
+    );
   });
-  return bot;
+  return runner;
 }
 
 export const HANDLER_FAILED_REPLY =

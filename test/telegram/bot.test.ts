@@ -2,7 +2,8 @@
 import { type Bot, BotError, Composer, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { createBot, HANDLER_FAILED_REPLY, pollAfterHandling } from '../../src/telegram/bot.ts';
+import { pollAfterHandling } from '../../src/telegram/api.ts';
+import { createBot, HANDLER_FAILED_REPLY, installFallbacks } from '../../src/telegram/bot.ts';
 import { captureLogger } from '../sessions/helpers.ts';
 import { buttonUpdate, offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
 
@@ -16,8 +17,9 @@ function bot(features: () => Composer<Context>[] = () => []) {
     apiRoot: 'http://127.0.0.1:9',
     allowedUserIds: [OWNER],
     logger,
-    features,
   });
+  for (const feature of features()) created.use(feature);
+  installFallbacks(created);
   created.botInfo = offlineBot().botInfo;
   const calls = recordCalls(created);
   const replies = () =>
@@ -111,5 +113,88 @@ describe('asking Telegram for the next updates', () => {
     order.push('caller continued');
     await sent;
     expect(order).toEqual(['request sendMessage', 'caller continued']);
+  });
+});
+
+describe('the order in which a chat’s updates are handled', () => {
+  /** A promise the test settles by hand. */
+  function gate() {
+    let open = () => {};
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return { opened, open };
+  }
+
+  it('text typed right after a session button press is handled after the switch', async () => {
+    const order: string[] = [];
+    const switchWritten = gate();
+    const feature = new Composer<Context>();
+    feature.callbackQuery(/^switch:/, async () => {
+      order.push('switch started');
+      await switchWritten.opened; // writing chats.json
+      order.push('switch done');
+    });
+    feature.on('message:text', (ctx) => {
+      order.push(`text ${ctx.message.text}`);
+    });
+    const { bot: b } = bot(() => [feature]);
+
+    // The runner hands updates over concurrently, as they arrive.
+    const press = b.handleUpdate(buttonUpdate(OWNER, 'switch:work'));
+    const text = b.handleUpdate(textUpdate(OWNER, 'run the tests'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['switch started']);
+    switchWritten.open();
+    await Promise.all([press, text]);
+    expect(order).toEqual(['switch started', 'switch done', 'text run the tests']);
+  });
+
+  it('any other button press is never held behind a handler of the same chat that waits for it', async () => {
+    const approved = gate();
+    const order: string[] = [];
+    const feature = new Composer<Context>();
+    feature.on('message:text', async () => {
+      order.push('waiting for approval');
+      await approved.opened;
+      order.push('approved');
+    });
+    feature.callbackQuery(/^approve:/, async (ctx) => {
+      approved.open();
+      await ctx.answerCallbackQuery();
+    });
+    const { bot: b } = bot(() => [feature]);
+
+    const text = b.handleUpdate(textUpdate(OWNER, 'deploy it'));
+    await b.handleUpdate(buttonUpdate(OWNER, 'approve:1'));
+    await text;
+    expect(order).toEqual(['waiting for approval', 'approved']);
+  });
+
+  it('messages of the same chat wait for each other; other chats do not wait', async () => {
+    const OTHER = 4343;
+    const first = gate();
+    const order: string[] = [];
+    const feature = new Composer<Context>();
+    feature.on('message:text', async (ctx) => {
+      order.push(`${ctx.chat.id} ${ctx.message.text}`);
+      if (ctx.message.text === 'one') await first.opened;
+    });
+    const created = createBot({
+      token: '123:TEST',
+      apiRoot: 'http://127.0.0.1:9',
+      allowedUserIds: [OWNER, OTHER],
+      logger: captureLogger().logger,
+    });
+    created.botInfo = offlineBot().botInfo;
+    created.use(feature);
+    const one = created.handleUpdate(textUpdate(OWNER, 'one'));
+    const two = created.handleUpdate(textUpdate(OWNER, 'two'));
+    const other = created.handleUpdate(textUpdate(OTHER, 'elsewhere'));
+    await other;
+    expect(order).toEqual([`${OWNER} one`, `${OTHER} elsewhere`]);
+    first.open();
+    await Promise.all([one, two]);
+    expect(order).toEqual([`${OWNER} one`, `${OTHER} elsewhere`, `${OWNER} two`]);
   });
 });

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
-import { Api } from 'grammy';
+import type { Api } from 'grammy';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBot } from '../../src/telegram/bot.ts';
 import { createDelivery, type Delivery } from '../../src/telegram/delivery.ts';
 import { renderMarkdown } from '../../src/telegram/render/index.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/index.ts';
@@ -26,7 +27,6 @@ beforeEach(async () => {
   clock = new ManualClock();
   tg = await startFakeTelegram({ rateLimits: false, now: () => clock.now() });
   tg.sendText({ userId: OWNER, text: 'hello' }); // opens the private chat
-  api = new Api(tg.token, { apiRoot: tg.apiRoot });
   logs = [];
   const sink = new Writable({
     write(line, _encoding, done) {
@@ -34,13 +34,24 @@ beforeEach(async () => {
       done();
     },
   });
+  const logger = pino({ level: 'debug' }, sink);
   sleeps = [];
-  delivery = createDelivery(api, pino({ level: 'debug' }, sink), {
-    timers: clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
+  // The api exactly as production builds it (auto-retry and retry.ts included); only the waits
+  // between retries of dropped connections and 5xx are recorded instead of slept.
+  api = createBot({
+    token: tg.token,
+    apiRoot: tg.apiRoot,
+    allowedUserIds: [OWNER],
+    logger,
+    retry: {
+      now: () => clock.now(),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.advance(ms);
+      },
     },
-  });
+  }).api;
+  delivery = createDelivery(api, logger, { timers: clock });
 });
 
 afterEach(async () => {
@@ -187,6 +198,38 @@ describe('sendMarkdown', () => {
     expect(ids).toEqual([messages[0]?.messageId]);
     expect(sleeps).toEqual([1000, 2000]);
   });
+
+  it('gives up on a message after three retries within the time bound, and says why', async () => {
+    tg.failNext('sendMessage', 10, 500);
+    await expect(delivery.sendMarkdown(OWNER, 'Backup *finished*.')).rejects.toThrow(/Internal Server Error/);
+    expect(sleeps).toEqual([1000, 2000, 4000]);
+    expect(tg.callsTo('sendMessage')).toHaveLength(4);
+    expect(tg.messages(OWNER)).toEqual([]);
+  });
+
+  it('waits out a short flood wait once (auto-retry) and refuses to wait for a long one', async () => {
+    tg.failNext('sendMessage', 1, 429, { retryAfter: 1 });
+    const ids = await delivery.sendMarkdown(OWNER, 'After the flood wait.');
+    expect(tg.messages(OWNER).map((message) => message.text)).toEqual(['After the flood wait.']);
+    expect(ids).toHaveLength(1);
+    const [refused, sent] = tg.callsTo('sendMessage');
+    expect((sent?.monotonicAt ?? 0) - (refused?.monotonicAt ?? 0)).toBeGreaterThanOrEqual(900);
+
+    tg.failNext('sendMessage', 1, 429, { retryAfter: 31 });
+    await expect(delivery.sendMarkdown(OWNER, 'Not worth half a minute.')).rejects.toThrow(/retry after 31/);
+    expect(sleeps).toEqual([]);
+  });
+
+  it.each(['```\n```', '#', '> ', '```'])(
+    'sends the source of an answer that renders to nothing (%j) rather than silence',
+    async (markdown) => {
+      const ids = await delivery.sendMarkdown(OWNER, markdown, { label: 'work' });
+      const messages = tg.messages(OWNER);
+      expect(messages).toHaveLength(1);
+      expect(ids).toEqual([messages[0]?.messageId]);
+      expect(messages[0]?.text.startsWith('[work]')).toBe(true);
+    },
+  );
 
   it('sends nothing for an empty answer', async () => {
     expect(await delivery.sendMarkdown(OWNER, '\n\n')).toEqual([]);

@@ -13,7 +13,7 @@ import { truncateUtf16 } from '../render/index.ts';
 import type { SessionOutput } from '../session-output.ts';
 
 /** callback_data prefix of the session buttons; names are ≤ 32 bytes, well inside Telegram's 64. */
-const SWITCH_PREFIX = 'switch:';
+export const SWITCH_PREFIX = 'switch:';
 /** Telegram's limit for the text of a button press's answer. */
 const CALLBACK_ANSWER_LIMIT = 200;
 

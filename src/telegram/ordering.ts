@@ -1,0 +1,27 @@
+import type { Context } from 'grammy';
+import { SWITCH_PREFIX } from './commands/sessions.ts';
+
+/**
+ * Button presses that change what the chat's next messages mean, and so must be ordered with them:
+ * choosing the active session (`switch:`, see commands/sessions.ts), or text typed right after the
+ * press could reach the old session while the switch is still being written.
+ */
+const ORDERED_BUTTON_PREFIXES = [SWITCH_PREFIX] as const;
+
+/**
+ * The key `sequentialize` orders updates by (the runner handles updates concurrently; updates with
+ * the same key wait for each other). The rule:
+ * - messages (and edits) are ordered per chat;
+ * - a button press is ordered with its chat's messages only when its data starts with one of
+ *   ORDERED_BUTTON_PREFIXES;
+ * - every other press has no key and never waits: a handler may wait for a press in the same chat
+ *   (an approval card), and a press queued behind that handler would wait forever.
+ * A handler for an ordered press must therefore never wait for another update.
+ */
+export function orderingKey(ctx: Context): string | undefined {
+  const chatId = ctx.chat?.id.toString();
+  const press = ctx.callbackQuery;
+  if (!press) return chatId;
+  const data = press.data ?? '';
+  return ORDERED_BUTTON_PREFIXES.some((prefix) => data.startsWith(prefix)) ? chatId : undefined;
+}
