@@ -1,16 +1,25 @@
-export type { ClaudeErrorKind, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
+export type {
+  ClaudeError,
+  ClaudeErrorKind,
+  ClaudeEvent,
+  ClaudeEventListener,
+  MessageOrigin,
+  ModelApiErrorKind,
+  ProcessDeath,
+} from './events.ts';
+export type { ClaudeSessionOptions } from './options.ts';
 export {
   type AskPermission,
   denyToolsNeedingApproval,
   type PermissionDecision,
   type PermissionRequest,
+  refusalForModel,
 } from './permissions.ts';
 export {
   ClaudeSession,
   type ClaudeSessionFactory,
-  type ClaudeSessionOptions,
   type ClaudeSessionState,
   createClaudeSession,
-  type UserContent,
 } from './process.ts';
-export { summarizeTool } from './summary.ts';
+export type { UserContent } from './queue.ts';
+export { KILL_GRACE_MS } from './spawn.ts';
