@@ -41,6 +41,7 @@ export function toCanUseTool(ask: AskPermission, logger?: Logger): CanUseTool {
         : { behavior: 'deny', message: decision.reason };
     } catch (error) {
       logger?.warn({ err: error, toolName }, 'permission callback failed; denying');
+      // Read by the model, like every refusal's reason.
       return { behavior: 'deny', message: `Permission check failed: ${String(error)}` };
     }
   };
