@@ -57,7 +57,7 @@ export class DirectSession {
     setup.live.add(this.session);
     this.session.on((event) => {
       if (event.type === 'completed') this.results.push({ at: monotonicMs(), event });
-      if (event.type === 'error') this.failure = event.message;
+      if (event.type === 'error') this.failure = JSON.stringify(event);
     });
   }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { denyToolsNeedingApproval } from './claude/permissions.ts';
 import { createClaudeSession } from './claude/process.ts';
+import { KILL_GRACE_MS } from './claude/spawn.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
@@ -66,13 +67,13 @@ export async function startApp(settings: Settings): Promise<void> {
         permissionMode: persona.settings.permission_mode,
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
-        killGraceMs: 2_000,
+        killGraceMs: KILL_GRACE_MS,
         askPermission: async (request) => {
           const decision = await denyToolsNeedingApproval(request);
           output.toolRefused(
             Number(chatOf()),
             session.metadata.name,
-            request.summary,
+            { name: request.toolName, input: request.input },
             persona.settings.permission_mode,
           );
           return decision;

@@ -1,38 +1,84 @@
 /**
  * The bridge's own small vocabulary for what a Claude Code process does.
  * The Agent SDK's messages are translated into these in one place (translate.ts);
- * the Telegram side only ever sees these events.
+ * the Telegram side only ever sees these events, and words them itself.
  */
 
-/** Why a turn or the process failed, in terms the owner can act on. */
-export type ClaudeErrorKind =
-  | 'authentication_failed' // Claude Code on the host is not logged in / bad API key
-  | 'rate_limited' // model API 429
-  | 'overloaded' // model API 529
-  | 'server_error' // model API 5xx
-  | 'max_turns' // the turn hit the persona's max_turns
-  | 'process_died' // the Claude Code process exited mid-turn
-  | 'conversation_not_found' // the Claude session to resume has no transcript; a fresh one was started
-  | 'unknown';
+/** How a Claude Code process ended, for telling the owner why it stopped. */
+export interface ProcessDeath {
+  /** The exit code, when it exited on its own. */
+  exitCode: number | null;
+  /** The signal that ended it; `exitCode` and `signal` both null: it could not be started. */
+  signal: NodeJS.Signals | null;
+  /** The first line of the SDK's error, when it gave one (such as a missing executable). */
+  cause: string | undefined;
+}
+
+/** Model API failures Claude Code classified; `status` is the HTTP status when it reported one. */
+export type ModelApiErrorKind = 'authentication_failed' | 'rate_limited' | 'overloaded' | 'server_error';
+
+/** Why a turn or the process failed, with what is needed to explain it. */
+export type ClaudeError =
+  /** The model API failed: not logged in / bad key (401, 403), 429, 529, other 5xx. */
+  | { kind: ModelApiErrorKind; status: number | undefined }
+  /** Another model API failure (billing, invalid request …): Claude Code's code and its own text. */
+  | { kind: 'api_error'; error: string; status: number | undefined; detail: string | undefined }
+  /** The turn hit the persona's max_turns. */
+  | { kind: 'max_turns'; numTurns: number }
+  /** The session's spending limit was reached. */
+  | { kind: 'budget_exceeded' }
+  /** The turn's result was marked as an error; `detail` is the result's text. */
+  | { kind: 'turn_failed'; detail: string | undefined }
+  /** Claude Code ended the turn with an error of its own; `errors` are its lines. */
+  | { kind: 'execution_failed'; errors: string[] }
+  /** The process died with a message in flight that used no tools: it restarts and answers it. */
+  | { kind: 'process_restarting'; death: ProcessDeath }
+  /**
+   * The process died while Claude was using tools for a message: it restarts, but that message
+   * is not sent again, as part of it may be done already.
+   */
+  | { kind: 'process_restarting_after_tools'; death: ProcessDeath }
+  /**
+   * The process kept dying without finishing a turn: no more restarts until the next message.
+   * `unanswered`: how many of this origin's messages were dropped (0: none were waiting).
+   */
+  | { kind: 'process_gave_up'; death: ProcessDeath; unanswered: number }
+  /**
+   * Claude Code has no transcript of the session to resume, so a fresh one was started.
+   * `answering`: a message waits and the fresh session answers it.
+   */
+  | { kind: 'conversation_not_found'; missingSessionId: string; answering: boolean };
+
+export type ClaudeErrorKind = ClaudeError['kind'];
 
 export type ClaudeEvent =
   /** The process reported its session id (from `system/init`). */
   | { type: 'started'; sessionId: string; model: string }
   /** A complete block of answer text from the assistant. */
   | { type: 'text'; text: string }
-  /** A tool call; `summary` is a short progress line such as "Reading config.json". */
+  /** A tool call: its name and the input Claude gave it. */
   | {
       type: 'tool';
       phase: 'started' | 'completed';
       toolUseId: string;
       name: string;
-      summary: string;
+      input: Record<string, unknown>;
       isError?: boolean;
     }
-  /** The model API failed and Claude Code is retrying. */
-  | { type: 'retrying'; attempt: number; maxRetries: number; delayMs: number; reason: string }
+  /**
+   * The model API failed and Claude Code is retrying. `status`: the HTTP status, null for a
+   * connection error; `error`: Claude Code's name for the failure (such as `overloaded`).
+   */
+  | {
+      type: 'retrying';
+      attempt: number;
+      maxRetries: number;
+      delayMs: number;
+      status: number | null;
+      error: string;
+    }
   /** A failure the owner should be told about; the session stays usable. */
-  | { type: 'error'; kind: ClaudeErrorKind; message: string }
+  | ({ type: 'error' } & ClaudeError)
   /** A turn ended. `answer` is the final text of the turn (may be empty). */
   | {
       type: 'completed';

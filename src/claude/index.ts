@@ -1,16 +1,40 @@
-export type { ClaudeErrorKind, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
+/**
+ * `src/claude/`: Claude Code processes, and the only place the Agent SDK is used. It never words
+ * anything for the owner and never names a Telegram command: it emits the typed events of
+ * `events.ts`, and `src/telegram/` (copy/claude.ts, copy/tools.ts, session-output.ts) says them.
+ * Nothing here imports from `telegram/` or `sessions/`.
+ *
+ * - `process.ts`    ClaudeSession: one session's process, composed of the pieces below
+ * - `queue.ts`      the ordered message queue; which message (and chat) each turn belongs to
+ * - `supervisor.ts` after a crash: which notice, restart or give up, the backoff
+ * - `runner.ts`     one Claude Code process: its SDK query and its prompt stream
+ * - `options.ts`    the session's settings → the SDK's `Options`
+ * - `translate.ts`  SDK messages → events (`events.ts`)
+ * - `permissions.ts` the SDK's `canUseTool` → the bridge's `AskPermission`
+ * - `spawn.ts`, `proc-scan.ts` spawning `claude` in its own group; ending it and every descendant
+ */
+export type {
+  ClaudeError,
+  ClaudeErrorKind,
+  ClaudeEvent,
+  ClaudeEventListener,
+  MessageOrigin,
+  ModelApiErrorKind,
+  ProcessDeath,
+} from './events.ts';
+export type { ClaudeSessionOptions } from './options.ts';
 export {
   type AskPermission,
   denyToolsNeedingApproval,
   type PermissionDecision,
   type PermissionRequest,
+  refusalForModel,
 } from './permissions.ts';
 export {
   ClaudeSession,
   type ClaudeSessionFactory,
-  type ClaudeSessionOptions,
   type ClaudeSessionState,
   createClaudeSession,
-  type UserContent,
 } from './process.ts';
-export { summarizeTool } from './summary.ts';
+export type { UserContent } from './queue.ts';
+export { KILL_GRACE_MS } from './spawn.ts';

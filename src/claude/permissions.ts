@@ -1,34 +1,39 @@
 import type { CanUseTool, PermissionResult } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
-import { summarizeTool } from './summary.ts';
 
 /** What the bridge is asked when Claude Code wants to run a tool that needs approval. */
 export interface PermissionRequest {
   toolName: string;
   input: Record<string, unknown>;
-  /** The same short line the progress display uses, e.g. `Running: rm -rf build`. */
-  summary: string;
   toolUseId: string;
   /** Aborted when Claude Code no longer needs the answer (turn interrupted, process closed). */
   signal: AbortSignal;
 }
 
+/** A refusal's `reason` goes to the model as the tool's result, not to the owner. */
 export type PermissionDecision = { allow: true } | { allow: false; reason: string };
 
 export type AskPermission = (request: PermissionRequest) => Promise<PermissionDecision>;
 
-/** Until approvals can be given from the chat, tools that need asking are refused with a reason. */
-export const denyToolsNeedingApproval: AskPermission = async ({ toolName, summary }) => ({
+/**
+ * Told to the model (not the owner) when a tool is refused because approving from the chat is
+ * not possible yet: enough for it to stop trying and explain to the owner what it could not do.
+ */
+export function refusalForModel(toolName: string): string {
+  return `Permission to use ${toolName} was denied: it needs approval under this session's permission mode, and approval cannot be asked for in this session. Do not retry it; tell the user what you needed it for (a persona whose permission_mode allows it would let it run).`;
+}
+
+/** Until approvals can be given from the chat, tools that need asking are refused. */
+export const denyToolsNeedingApproval: AskPermission = async ({ toolName }) => ({
   allow: false,
-  reason: `${toolName} needs approval (${summary}), and approving tools from the chat is not available yet. Use a persona with a permission_mode that allows it.`,
+  reason: refusalForModel(toolName),
 });
 
 /** Adapts the bridge's question to the Agent SDK's `canUseTool` shape. */
 export function toCanUseTool(ask: AskPermission, logger?: Logger): CanUseTool {
   return async (toolName, input, { signal, toolUseID }): Promise<PermissionResult> => {
-    const summary = summarizeTool(toolName, input);
     try {
-      const decision = await ask({ toolName, input, summary, toolUseId: toolUseID, signal });
+      const decision = await ask({ toolName, input, toolUseId: toolUseID, signal });
       logger?.info({ toolName, toolUseId: toolUseID, allow: decision.allow }, 'tool permission decided');
       // updatedInput is required in practice: without it the CLI rejects the allow.
       return decision.allow
@@ -36,6 +41,7 @@ export function toCanUseTool(ask: AskPermission, logger?: Logger): CanUseTool {
         : { behavior: 'deny', message: decision.reason };
     } catch (error) {
       logger?.warn({ err: error, toolName }, 'permission callback failed; denying');
+      // Read by the model, like every refusal's reason.
       return { behavior: 'deny', message: `Permission check failed: ${String(error)}` };
     }
   };

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * Linux /proc helpers. Claude Code's Bash tool runs each command in its own session, so a
@@ -6,6 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
  * PID 1 once its shell returns. What it cannot shed is its environment: every descendant carries
  * the marker variable the bridge set on the `claude` process, and that is how it is found.
  */
+
+/** How many environ files a scan reads at once. */
+const SCAN_CONCURRENCY = 8;
 
 /** The state letter of a process (`R`, `S`, `Z` for a zombie …), or undefined when there is none. */
 export function processState(pid: number): string | undefined {
@@ -17,24 +21,37 @@ export function processState(pid: number): string | undefined {
   }
 }
 
-/** Live (non-zombie) processes whose environment holds `name=value`. Empty where /proc is missing. */
-export function findProcessesWithEnv(name: string, value: string): number[] {
+/**
+ * Live (non-zombie) processes whose environment holds `name=value`. Empty where /proc is missing. Asynchronous,
+ * a few reads at a time: it runs every few milliseconds while a killed process's tools linger,
+ * and a synchronous walk of every process on the host would hold up the bot meanwhile.
+ * `procRoot` is for tests.
+ */
+export async function findProcessesWithEnv(
+  name: string,
+  value: string,
+  procRoot = '/proc',
+): Promise<number[]> {
   const needle = `${name}=${value}`;
   let entries: string[];
   try {
-    entries = readdirSync('/proc');
+    entries = (await readdir(procRoot)).filter((entry) => /^\d+$/.test(entry));
   } catch {
     return [];
   }
   const found: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (environ.split('\0').includes(needle)) found.push(Number(entry));
-    } catch {
-      // Gone meanwhile, or not ours to read.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const entry = entries[next++] as string;
+      try {
+        const environ = await readFile(`${procRoot}/${entry}/environ`, 'utf8');
+        if (environ.split('\0').includes(needle)) found.push(Number(entry));
+      } catch {
+        // Gone meanwhile, or not ours to read.
+      }
     }
-  }
-  return found;
+  };
+  await Promise.all(Array.from({ length: SCAN_CONCURRENCY }, worker));
+  return found.sort((a, b) => a - b);
 }

@@ -4,6 +4,12 @@ import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sd
 import type { Logger } from '../logging.ts';
 import { findProcessesWithEnv, processState } from './proc-scan.ts';
 
+/**
+ * Between SIGTERM and SIGKILL when a Claude Code process is ended. Short, because the bot must be
+ * gone within 5 s of a SIGTERM of its own, and closing its sessions is only part of that.
+ */
+export const KILL_GRACE_MS = 2_000;
+
 /** Set on every Claude Code process (and so inherited by all its tools) to find them again. */
 export const PROCESS_MARKER_ENV = 'CLAUDE_BRIDGE_PROCESS_MARKER';
 
@@ -29,6 +35,8 @@ export interface ClaudeProcessHandle {
 
 export interface SpawnClaudeDeps {
   logger: Logger;
+  /** The grace period of a `terminate()` that names none (the SDK's abort does not); default KILL_GRACE_MS. */
+  killGraceMs?: number;
   spawn?: typeof nodeSpawn;
 }
 
@@ -74,29 +82,29 @@ export function spawnClaudeCode(options: SpawnOptions, deps: SpawnClaudeDeps): C
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => log.debug({ stderr: chunk.trimEnd() }, 'claude stderr'));
 
-  const survivors = (): number[] => findProcessesWithEnv(PROCESS_MARKER_ENV, marker);
-  const signalAll = (signal: NodeJS.Signals): void => {
+  const survivors = (): Promise<number[]> => findProcessesWithEnv(PROCESS_MARKER_ENV, marker);
+  const signalAll = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.pid !== undefined && !hasExited) signalQuietly(-child.pid, signal);
-    for (const pid of survivors()) signalQuietly(pid, signal);
+    for (const pid of await survivors()) signalQuietly(pid, signal);
   };
   const settled = async (ms: number): Promise<boolean> => {
     const deadline = Date.now() + ms;
     for (;;) {
-      if (hasExited && survivors().length === 0) return true;
+      if (hasExited && (await survivors()).length === 0) return true;
       if (Date.now() >= deadline) return false;
       await sleep(25);
     }
   };
 
   let terminating: Promise<void> | undefined;
-  const terminate = (graceMs = 3000): Promise<void> => {
+  const terminate = (graceMs = deps.killGraceMs ?? KILL_GRACE_MS): Promise<void> => {
     terminating ??= (async () => {
       if (child.pid === undefined) return;
-      signalAll('SIGTERM');
+      await signalAll('SIGTERM');
       if (await settled(graceMs)) return;
-      log.warn({ remaining: survivors() }, 'claude did not stop on SIGTERM; sending SIGKILL');
-      signalAll('SIGKILL');
-      if (!(await settled(5000))) log.error({ remaining: survivors() }, 'processes survived SIGKILL');
+      log.warn({ remaining: await survivors() }, 'claude did not stop on SIGTERM; sending SIGKILL');
+      await signalAll('SIGKILL');
+      if (!(await settled(5000))) log.error({ remaining: await survivors() }, 'processes survived SIGKILL');
     })();
     return terminating;
   };

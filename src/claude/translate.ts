@@ -1,11 +1,7 @@
 import type { SDKAssistantMessageError, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import type { ClaudeErrorKind, ClaudeEvent } from './events.ts';
-import { summarizeTool } from './summary.ts';
+import type { ClaudeError, ClaudeEvent, ModelApiErrorKind } from './events.ts';
 
-export const NOT_LOGGED_IN_MESSAGE =
-  'Claude Code is not logged in on the host. Run `claude` there and sign in with /login, or set ANTHROPIC_API_KEY for the bot.';
-
-const errorKinds: Partial<Record<SDKAssistantMessageError, ClaudeErrorKind>> = {
+const apiErrorKinds: Partial<Record<SDKAssistantMessageError, ModelApiErrorKind>> = {
   authentication_failed: 'authentication_failed',
   oauth_org_not_allowed: 'authentication_failed',
   cloud_credential_error: 'authentication_failed',
@@ -14,29 +10,23 @@ const errorKinds: Partial<Record<SDKAssistantMessageError, ClaudeErrorKind>> = {
   server_error: 'server_error',
 };
 
-const errorMessages: Partial<Record<ClaudeErrorKind, string>> = {
-  authentication_failed: NOT_LOGGED_IN_MESSAGE,
-  rate_limited: 'The model API is rate-limiting requests (429). Try again in a minute.',
-  overloaded: 'The model API is overloaded (529). Try again in a little while.',
-  server_error: 'The model API had a server error. Try again in a little while.',
-};
-
 /**
  * Claude Code 2.1.330 labels a 529 `server_error` in the assistant message's `error`, but its
  * (undeclared) `api_error_status` field says 529: the HTTP status is the better witness.
  */
-function errorKind(error: SDKAssistantMessageError, status: unknown): ClaudeErrorKind {
-  if (status === 529) return 'overloaded';
-  if (status === 429) return 'rate_limited';
-  if (status === 401 || status === 403) return 'authentication_failed';
-  if (typeof status === 'number' && status >= 500) return 'server_error';
-  return errorKinds[error] ?? 'unknown';
-}
-
-function describeStatus(status: number | null, error: string): string {
-  if (status === null) return `connection error (${error})`;
-  const names: Record<number, string> = { 401: 'unauthorized', 429: 'rate limited', 529: 'overloaded' };
-  return `HTTP ${status} (${names[status] ?? error})`;
+function apiError(error: SDKAssistantMessageError, status: number | undefined, text: string): ClaudeError {
+  const kind: ModelApiErrorKind | undefined =
+    status === 529
+      ? 'overloaded'
+      : status === 429
+        ? 'rate_limited'
+        : status === 401 || status === 403
+          ? 'authentication_failed'
+          : status !== undefined && status >= 500
+            ? 'server_error'
+            : apiErrorKinds[error];
+  if (kind) return { kind, status };
+  return { kind: 'api_error', error, status, detail: text || undefined };
 }
 
 /**
@@ -72,7 +62,7 @@ function textOfBlocks(content: unknown): string {
  * reported its error, so the owner is told once.
  */
 export class ClaudeTranslator {
-  private readonly tools = new Map<string, { name: string; summary: string }>();
+  private readonly tools = new Map<string, { name: string; input: Record<string, unknown> }>();
   private turnErrorReported = false;
 
   translate(message: SDKMessage): ClaudeEvent[] {
@@ -87,7 +77,8 @@ export class ClaudeTranslator {
               attempt: message.attempt,
               maxRetries: message.max_retries,
               delayMs: message.retry_delay_ms,
-              reason: describeStatus(message.error_status, message.error),
+              status: message.error_status,
+              error: message.error,
             },
           ];
         }
@@ -97,11 +88,13 @@ export class ClaudeTranslator {
         if (message.parent_tool_use_id !== null) return [];
         if (message.error) {
           const status = 'api_error_status' in message ? message.api_error_status : undefined;
-          return this.assistantError(
-            errorKind(message.error, status),
+          this.turnErrorReported = true;
+          const error = apiError(
             message.error,
+            typeof status === 'number' ? status : undefined,
             textOfBlocks(message.message.content),
           );
+          return [{ type: 'error', ...error }];
         }
         return this.assistantContent(message.message.content);
       case 'user':
@@ -112,16 +105,6 @@ export class ClaudeTranslator {
       default:
         return [];
     }
-  }
-
-  private assistantError(
-    kind: ClaudeErrorKind,
-    error: SDKAssistantMessageError,
-    text: string,
-  ): ClaudeEvent[] {
-    this.turnErrorReported = true;
-    const message = errorMessages[kind] ?? (text || `Claude Code reported an error: ${error}`);
-    return [{ type: 'error', kind, message }];
   }
 
   private assistantContent(content: unknown): ClaudeEvent[] {
@@ -138,9 +121,8 @@ export class ClaudeTranslator {
           string,
           unknown
         >;
-        const summary = summarizeTool(block.name, input);
-        this.tools.set(block.id, { name: block.name, summary });
-        events.push({ type: 'tool', phase: 'started', toolUseId: block.id, name: block.name, summary });
+        this.tools.set(block.id, { name: block.name, input });
+        events.push({ type: 'tool', phase: 'started', toolUseId: block.id, name: block.name, input });
       }
     }
     return events;
@@ -151,14 +133,14 @@ export class ClaudeTranslator {
       .filter((block) => block.type === 'tool_result' && typeof block.tool_use_id === 'string')
       .map((block) => {
         const toolUseId = block.tool_use_id as string;
-        const tool = this.tools.get(toolUseId) ?? { name: 'tool', summary: 'Using a tool' };
+        const tool = this.tools.get(toolUseId) ?? { name: 'tool', input: {} };
         this.tools.delete(toolUseId);
         return {
           type: 'tool',
           phase: 'completed',
           toolUseId,
           name: tool.name,
-          summary: tool.summary,
+          input: tool.input,
           isError: block.is_error === true,
         };
       });
@@ -172,11 +154,7 @@ export class ClaudeTranslator {
     if (message.subtype === 'success') {
       answer = message.is_error && alreadyReported ? '' : message.result;
       if (message.is_error && !alreadyReported) {
-        events.push({
-          type: 'error',
-          kind: 'unknown',
-          message: message.result || 'The turn ended with an error.',
-        });
+        events.push({ type: 'error', kind: 'turn_failed', detail: message.result || undefined });
       }
     } else if (!alreadyReported) {
       events.push(this.resultError(message.subtype, message.num_turns, message.errors));
@@ -197,26 +175,11 @@ export class ClaudeTranslator {
   private resultError(subtype: string, numTurns: number, errors: string[]): ClaudeEvent {
     switch (subtype) {
       case 'error_max_turns':
-        return {
-          type: 'error',
-          kind: 'max_turns',
-          message: `Stopped after ${numTurns} turns (the session's limit).`,
-        };
+        return { type: 'error', kind: 'max_turns', numTurns };
       case 'error_max_budget_usd':
-        return {
-          type: 'error',
-          kind: 'unknown',
-          message: 'Stopped: the spending limit for this session was reached.',
-        };
+        return { type: 'error', kind: 'budget_exceeded' };
       default:
-        return {
-          type: 'error',
-          kind: 'unknown',
-          message:
-            errors.length > 0
-              ? `Claude Code failed: ${errors.join('; ')}`
-              : 'Claude Code stopped with an error.',
-        };
+        return { type: 'error', kind: 'execution_failed', errors };
     }
   }
 }

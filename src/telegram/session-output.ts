@@ -1,5 +1,13 @@
 import type { ClaudeEvent } from '../claude/events.ts';
 import type { Logger } from '../logging.ts';
+import {
+  errorNotice,
+  NO_TEXT_ANSWER,
+  retryingLine,
+  shuttingDownNotice,
+  toolRefusedNotice,
+} from './copy/claude.ts';
+import { toolProgressLine } from './copy/tools.ts';
 import type { Delivery } from './delivery.ts';
 
 /** How many recent progress lines the status message shows. */
@@ -48,11 +56,13 @@ export class SessionOutput {
   }
 
   /** A tool that needs approval was refused: the owner sees what, and why. */
-  toolRefused(chatId: number, session: string, summary: string, permissionMode = 'default'): void {
-    this.inOrder(session, async () => {
-      const text = `🚫 Refused: ${summary}. This session's permission mode (${permissionMode}) needs approval for it, and approving from the chat is not available yet.`;
-      await this.sendLabelled(chatId, session, text);
-    });
+  toolRefused(
+    chatId: number,
+    session: string,
+    tool: { name: string; input: Record<string, unknown> },
+    permissionMode?: string,
+  ): void {
+    this.inOrder(session, () => this.sendLabelled(chatId, session, toolRefusedNotice(tool, permissionMode)));
   }
 
   /**
@@ -60,11 +70,7 @@ export class SessionOutput {
    * waiting: Telegram will not deliver them again, so the owner must hear of it.
    */
   shuttingDown(chatId: number, session: string, unanswered: number): void {
-    this.inOrder(session, async () => {
-      const which = unanswered === 1 ? 'your last message was' : `your last ${unanswered} messages were`;
-      const text = `⚠️ The bot is shutting down: ${which} not answered. Send again once it is back.`;
-      await this.sendLabelled(chatId, session, text);
-    });
+    this.inOrder(session, () => this.sendLabelled(chatId, session, shuttingDownNotice(unanswered)));
   }
 
   /** Resolves once everything queued for the chat so far has been sent (or has failed). */
@@ -91,20 +97,16 @@ export class SessionOutput {
         turn.texts.push(event.text);
         return;
       case 'tool':
-        if (event.phase === 'started') this.progress(chatId, turn, `${event.summary}…`);
+        if (event.phase === 'started') this.progress(chatId, turn, toolProgressLine(event.name, event.input));
         return;
       case 'retrying':
-        this.progress(
-          chatId,
-          turn,
-          `Claude's API failed (${event.reason}); retrying in ${Math.ceil(event.delayMs / 1000)} s (${event.attempt}/${event.maxRetries})…`,
-        );
+        this.progress(chatId, turn, retryingLine(event));
         return;
       case 'error':
         turn.failed = true;
         // A process that died or gave up ends no turn with a result: its status and typing end here.
         if (!this.deps.isBusy(session, chatId)) await this.endTurn(turn);
-        await this.sendLabelled(chatId, session, `⚠️ ${event.message}`);
+        await this.sendLabelled(chatId, session, errorNotice(event));
         return;
       case 'completed': {
         const answer = event.answer.trim() || turn.texts.join('\n\n').trim();
@@ -115,13 +117,7 @@ export class SessionOutput {
         else await this.endTurn(turn);
         if (failed) return;
         const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
-        await this.deps.delivery.sendMarkdown(
-          chatId,
-          answer || '_(Claude finished without a text answer.)_',
-          {
-            ...(label ? { label } : {}),
-          },
-        );
+        await this.deps.delivery.sendMarkdown(chatId, answer || NO_TEXT_ANSWER, label ? { label } : {});
         return;
       }
     }

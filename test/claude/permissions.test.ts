@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   denyToolsNeedingApproval,
   type PermissionRequest,
+  refusalForModel,
   toCanUseTool,
 } from '../../src/claude/permissions.ts';
 
@@ -19,7 +20,7 @@ function denyMessage(decision: PermissionResult | null): string {
 }
 
 describe('toCanUseTool', () => {
-  it('asks with a summary and allows with the input unchanged', async () => {
+  it('asks with the tool and its input, and allows with the input unchanged', async () => {
     const asked: PermissionRequest[] = [];
     const canUseTool = toCanUseTool(async (request) => {
       asked.push(request);
@@ -30,7 +31,6 @@ describe('toCanUseTool', () => {
     expect(asked[0]).toMatchObject({
       toolName: 'Bash',
       input,
-      summary: 'Running: echo hi > x.txt',
       toolUseId: 'toolu_01',
     });
   });
@@ -51,13 +51,15 @@ describe('toCanUseTool', () => {
     expect(denyMessage(decision)).toContain('chat unreachable');
   });
 
-  it('by default refuses tools that need approval and says why', async () => {
+  it('by default refuses tools that need approval, telling the model why and not to retry', async () => {
     const decision = await toCanUseTool(denyToolsNeedingApproval)(
       'Bash',
       { command: 'rm -rf build' },
       context(),
     );
-    expect(denyMessage(decision)).toContain('Running: rm -rf build');
+    expect(denyMessage(decision)).toBe(refusalForModel('Bash'));
+    expect(denyMessage(decision)).toContain('Permission to use Bash was denied');
+    expect(denyMessage(decision)).toContain('Do not retry it');
     expect(denyMessage(decision)).toContain('permission_mode');
   });
 });

@@ -20,7 +20,7 @@ describe('spawnClaudeCode', () => {
     const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
     expect(pgrp).toBe(pid);
     expect(pgrp).not.toBe(process.pid);
-    expect(findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toContain(pid);
+    expect(await findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toContain(pid);
     await handle.terminate(1000);
   });
 
@@ -29,24 +29,24 @@ describe('spawnClaudeCode', () => {
     const handle = start('setsid sleep 30 & sleep 30');
     const pid = handle.pid;
     if (pid === undefined) throw new Error('no pid');
-    await until(() => findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker).length >= 3);
+    await until(async () => (await findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).length >= 3);
 
     await handle.terminate(1000);
 
     expect(handle.hasExited).toBe(true);
     expect(processState(pid)).toBeUndefined();
-    expect(findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toEqual([]);
+    expect(await findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toEqual([]);
     expect(await handle.exited).toEqual({ code: null, signal: 'SIGTERM' });
   });
 
   it('sends SIGKILL after the grace period when SIGTERM is ignored', async () => {
     const handle = start('trap "" TERM; sleep 30 & wait');
-    await until(() => findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker).length >= 2);
+    await until(async () => (await findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).length >= 2);
 
     await handle.terminate(200);
 
     expect(await handle.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toEqual([]);
+    expect(await findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).toEqual([]);
   });
 
   it('reports a missing executable as an exit, without throwing', async () => {

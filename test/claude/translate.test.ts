@@ -1,11 +1,6 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { describe, expect, it } from 'vitest';
-import { summarizeTool } from '../../src/claude/summary.ts';
-import {
-  ClaudeTranslator,
-  missingConversationOf,
-  NOT_LOGGED_IN_MESSAGE,
-} from '../../src/claude/translate.ts';
+import { ClaudeTranslator, missingConversationOf } from '../../src/claude/translate.ts';
 
 const sessionId = '7bcafecf-d9db-438d-b88c-fe6b3e9d9544';
 const base = { session_id: sessionId, uuid: 'b55960fe-9a79-4297-a7fb-804d218e60d0' };
@@ -110,8 +105,14 @@ describe('ClaudeTranslator', () => {
       ]),
     );
     expect(started).toEqual([
-      { type: 'tool', phase: 'started', toolUseId: 'toolu_01', name: 'Read', summary: 'Reading config.json' },
-      { type: 'tool', phase: 'started', toolUseId: 'toolu_02', name: 'Bash', summary: 'Running: npm test' },
+      {
+        type: 'tool',
+        phase: 'started',
+        toolUseId: 'toolu_01',
+        name: 'Read',
+        input: { file_path: '/srv/app/config.json' },
+      },
+      { type: 'tool', phase: 'started', toolUseId: 'toolu_02', name: 'Bash', input: { command: 'npm test' } },
     ]);
     expect(translator.translate(toolResult('toolu_02', true))).toEqual([
       {
@@ -119,7 +120,7 @@ describe('ClaudeTranslator', () => {
         phase: 'completed',
         toolUseId: 'toolu_02',
         name: 'Bash',
-        summary: 'Running: npm test',
+        input: { command: 'npm test' },
         isError: true,
       },
     ]);
@@ -135,16 +136,14 @@ describe('ClaudeTranslator', () => {
     expect(translator.translate(toolResult('toolu_inner', false, 'toolu_task'))).toEqual([]);
   });
 
-  it('says plainly that Claude Code is not logged in, once, and leaves the raw text out of the answer', () => {
+  it('reports that Claude Code is not logged in, once, and leaves the raw text out of the answer', () => {
     const translator = new ClaudeTranslator();
     const events = translator.translate(
       assistant([{ type: 'text', text: 'Not logged in · Please run /login' }], {
         error: 'authentication_failed',
       }),
     );
-    expect(events).toEqual([
-      { type: 'error', kind: 'authentication_failed', message: NOT_LOGGED_IN_MESSAGE },
-    ]);
+    expect(events).toEqual([{ type: 'error', kind: 'authentication_failed', status: undefined }]);
     const [completed] = translator.translate(
       result({ is_error: true, result: 'Not logged in · Please run /login', num_turns: 1 }),
     );
@@ -156,17 +155,35 @@ describe('ClaudeTranslator', () => {
     ['rate_limit', 429, 'rate_limited'],
     ['server_error', 500, 'server_error'],
     ['overloaded', undefined, 'overloaded'],
-    ['billing_error', undefined, 'unknown'],
-  ] as const)('classifies an API error %s with status %s as %s', (error, status, kind) => {
+    ['authentication_failed', 403, 'authentication_failed'],
+  ] as const)(
+    'classifies an API error %s with status %s as %s, keeping the status',
+    (error, status, kind) => {
+      const translator = new ClaudeTranslator();
+      const events = translator.translate(
+        assistant([{ type: 'text', text: `API Error: ${status} something` }], {
+          error,
+          ...(status ? { api_error_status: status } : {}),
+        }),
+      );
+      expect(events).toEqual([{ type: 'error', kind, status }]);
+    },
+  );
+
+  it("keeps Claude Code's own text for an API error it did not classify", () => {
     const translator = new ClaudeTranslator();
-    const [event] = translator.translate(
-      assistant([{ type: 'text', text: `API Error: ${status} something` }], {
-        error,
-        ...(status ? { api_error_status: status } : {}),
-      }),
+    const events = translator.translate(
+      assistant([{ type: 'text', text: 'Credit balance is too low' }], { error: 'billing_error' }),
     );
-    expect(event).toMatchObject({ type: 'error', kind });
-    expect(event?.type === 'error' && event.message.length > 0).toBe(true);
+    expect(events).toEqual([
+      {
+        type: 'error',
+        kind: 'api_error',
+        error: 'billing_error',
+        status: undefined,
+        detail: 'Credit balance is too low',
+      },
+    ]);
   });
 
   it('reports Claude Code retrying the model API', () => {
@@ -182,29 +199,34 @@ describe('ClaudeTranslator', () => {
       ...base,
     } as unknown as SDKMessage;
     expect(translator.translate(retry)).toEqual([
-      { type: 'retrying', attempt: 1, maxRetries: 10, delayMs: 531, reason: 'HTTP 529 (overloaded)' },
+      { type: 'retrying', attempt: 1, maxRetries: 10, delayMs: 531, status: 529, error: 'overloaded' },
     ]);
   });
 
-  it('turns error results into an error the owner can act on', () => {
+  it('turns error results into typed errors carrying what explains them', () => {
     const translator = new ClaudeTranslator();
     const maxTurns = translator.translate(
       result({ subtype: 'error_max_turns', is_error: true, num_turns: 5, errors: [] }),
     );
-    expect(maxTurns[0]).toEqual({
-      type: 'error',
-      kind: 'max_turns',
-      message: "Stopped after 5 turns (the session's limit).",
-    });
+    expect(maxTurns[0]).toEqual({ type: 'error', kind: 'max_turns', numTurns: 5 });
     expect(maxTurns[1]).toMatchObject({ type: 'completed', isError: true, answer: '' });
+
+    const budget = translator.translate(
+      result({ subtype: 'error_max_budget_usd', is_error: true, num_turns: 3, errors: [] }),
+    );
+    expect(budget[0]).toEqual({ type: 'error', kind: 'budget_exceeded' });
 
     const crashed = translator.translate(
       result({ subtype: 'error_during_execution', is_error: true, errors: ['tool runner crashed'] }),
     );
-    expect(crashed[0]).toEqual({
-      type: 'error',
-      kind: 'unknown',
-      message: 'Claude Code failed: tool runner crashed',
+    expect(crashed[0]).toEqual({ type: 'error', kind: 'execution_failed', errors: ['tool runner crashed'] });
+
+    const failed = translator.translate(result({ is_error: true, result: 'API Error: 400 bad request' }));
+    expect(failed[0]).toEqual({ type: 'error', kind: 'turn_failed', detail: 'API Error: 400 bad request' });
+    expect(failed[1]).toMatchObject({
+      type: 'completed',
+      isError: true,
+      answer: 'API Error: 400 bad request',
     });
   });
 
@@ -238,32 +260,5 @@ describe('ClaudeTranslator', () => {
     } as unknown as SDKMessage;
     expect(translator.translate(status)).toEqual([]);
     expect(translator.translate(assistant([{ type: 'text', text: '   ' }]))).toEqual([]);
-  });
-});
-
-describe('summarizeTool', () => {
-  it.each([
-    ['Read', { file_path: '/home/me/project/config.json' }, 'Reading config.json'],
-    ['Write', { file_path: 'notes.md', content: '…' }, 'Writing notes.md'],
-    ['Edit', { file_path: '/srv/src/app.ts', old_string: 'a', new_string: 'b' }, 'Editing app.ts'],
-    ['Bash', { command: 'npm test' }, 'Running: npm test'],
-    ['Grep', { pattern: 'foo' }, 'Searching for "foo"'],
-    ['Glob', { pattern: '**/*.ts' }, 'Finding files **/*.ts'],
-    ['WebFetch', { url: 'https://example.com/docs/page', prompt: 'x' }, 'Fetching example.com'],
-    ['WebSearch', { query: 'proxmox backup' }, 'Searching the web for "proxmox backup"'],
-    ['Task', { description: 'Explore the repo', prompt: '…' }, 'Delegating: Explore the repo'],
-    ['mcp__telegram__send_file', { path: 'x' }, 'Using send_file (telegram)'],
-    ['SomethingNew', {}, 'Using SomethingNew'],
-  ])('%s → %s', (name, input, expected) => {
-    expect(summarizeTool(name, input)).toBe(expected);
-  });
-
-  it('cuts long commands to one short line', () => {
-    const summary = summarizeTool('Bash', {
-      command: `for f in *.log;\n do gzip "$f"; done && ${'x'.repeat(200)}`,
-    });
-    expect(summary.startsWith('Running: for f in *.log; do gzip "$f"; done')).toBe(true);
-    expect(summary.length).toBeLessThanOrEqual(70);
-    expect(summary.endsWith('…')).toBe(true);
   });
 });

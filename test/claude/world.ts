@@ -19,9 +19,11 @@ import {
 export const testLogger = () => pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** Resolves with what `look` returns once that is neither false nor undefined, looking every 20 ms. */
-export async function until<T>(look: () => T | false | undefined): Promise<T> {
+export async function until<T>(
+  look: () => T | false | undefined | Promise<T | false | undefined>,
+): Promise<T> {
   for (;;) {
-    const found = look();
+    const found = await look();
     if (found !== false && found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

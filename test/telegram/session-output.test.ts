@@ -84,7 +84,7 @@ function setupPerChat() {
 function toolStarted(
   output: SessionOutput,
   setBusy: (busy: boolean) => void,
-  tool = { name: 'Bash', summary: 'Running: make' },
+  tool: { name: string; input: Record<string, unknown> } = { name: 'Bash', input: { command: 'make' } },
 ): void {
   setBusy(true);
   output.queued(7, 'work');
@@ -94,7 +94,7 @@ function toolStarted(
 describe('SessionOutput', () => {
   it('types while Claude works, shows progress lines, then the answer', async () => {
     const { output, log, setBusy, settle, typingOn } = setup();
-    toolStarted(output, setBusy, { name: 'Read', summary: 'Reading config.json' });
+    toolStarted(output, setBusy, { name: 'Read', input: { file_path: '/srv/app/config.json' } });
     setBusy(false);
     output.handle(7, 'work', completed('It is **fine**.'));
     await settle();
@@ -140,10 +140,38 @@ describe('SessionOutput', () => {
 
   it('tells an error once and does not also send the failed turn as an answer', async () => {
     const { output, log, settle } = setup();
-    output.handle(7, 'work', { type: 'error', kind: 'authentication_failed', message: 'Not logged in.' });
+    output.handle(7, 'work', { type: 'error', kind: 'authentication_failed', status: 401 });
     output.handle(7, 'work', completed('', true));
     await settle();
-    expect(log).toEqual(['text 7: ⚠️ Not logged in.']);
+    expect(log).toEqual([
+      'text 7: ⚠️ Claude Code is not logged in on the host. Run `claude` there and sign in with /login, or set ANTHROPIC_API_KEY for the bot.',
+    ]);
+  });
+
+  it('shows Claude Code retrying the model API as a progress line', async () => {
+    const { output, log, setBusy, settle } = setup();
+    setBusy(true);
+    output.queued(7, 'work');
+    output.handle(7, 'work', {
+      type: 'retrying',
+      attempt: 1,
+      maxRetries: 10,
+      delayMs: 531,
+      status: 529,
+      error: 'overloaded',
+    });
+    await settle();
+    expect(log).toEqual([
+      'typing on 7',
+      "status 7: Claude's API failed (HTTP 529 (overloaded)); retrying in 1 s (1/10)…",
+    ]);
+  });
+
+  it("labels an error of a session that is not the chat's active one", async () => {
+    const { output, log, settle } = setup('other');
+    output.handle(7, 'work', { type: 'error', kind: 'max_turns', numTurns: 3 });
+    await settle();
+    expect(log).toEqual(["text 7: [work] ⚠️ Stopped after 3 turns (the session's limit)."]);
   });
 
   it('types in each chat that waits for an answer from a shared session, and stops it there alone', async () => {
@@ -164,8 +192,9 @@ describe('SessionOutput', () => {
     setBusy(false);
     output.handle(7, 'work', {
       type: 'error',
-      kind: 'process_died',
-      message: 'Claude Code keeps stopping (signal SIGKILL). Your last message was not answered.',
+      kind: 'process_gave_up',
+      death: { exitCode: null, signal: 'SIGKILL', cause: undefined },
+      unanswered: 1,
     });
     await settle();
     expect(typingOn()).toBe(0);
@@ -174,7 +203,7 @@ describe('SessionOutput', () => {
       'status 7: Running: make…',
       'typing off 7',
       'status done 7',
-      'text 7: ⚠️ Claude Code keeps stopping (signal SIGKILL). Your last message was not answered.',
+      'text 7: ⚠️ Claude Code keeps stopping (signal SIGKILL). Your last message was not answered. It will be started again with your next message.',
     ]);
   });
 
@@ -183,18 +212,20 @@ describe('SessionOutput', () => {
     toolStarted(output, setBusy);
     output.handle(7, 'work', {
       type: 'error',
-      kind: 'process_died',
-      message:
-        'Claude Code stopped unexpectedly (signal SIGKILL). Restarting it; your message will be answered.',
+      kind: 'process_restarting',
+      death: { exitCode: null, signal: 'SIGKILL', cause: undefined },
     });
     await settle();
     expect(typingOn()).toBe(1);
     expect(log).not.toContain('status done 7');
+    expect(log.at(-1)).toBe(
+      'text 7: ⚠️ Claude Code stopped unexpectedly (signal SIGKILL). Restarting it with the conversation so far; your message will be answered.',
+    );
   });
 
   it('reports a refused tool in order with the rest of the turn', async () => {
     const { output, log, settle } = setup();
-    output.toolRefused(7, 'work', 'Running: rm -rf build');
+    output.toolRefused(7, 'work', { name: 'Bash', input: { command: 'rm -rf build' } });
     output.handle(7, 'work', completed('I could not delete it.'));
     await settle();
     expect(log[0]).toMatch(/^text 7: 🚫 Refused: Running: rm -rf build\. .*permission mode \(default\)/);

@@ -62,3 +62,8 @@ export function summarizeTool(name: string, input: Record<string, unknown>): str
     }
   }
 }
+
+/** A tool's line in the status message while it runs: `Reading config.json…`. */
+export function toolProgressLine(name: string, input: Record<string, unknown>): string {
+  return `${summarizeTool(name, input)}…`;
+}

@@ -1,0 +1,72 @@
+import type {
+  Options,
+  PermissionMode,
+  SettingSource,
+  query as sdkQuery,
+} from '@anthropic-ai/claude-agent-sdk';
+import type { Logger } from '../logging.ts';
+import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
+import { type ClaudeProcessHandle, KILL_GRACE_MS, spawnClaudeCode } from './spawn.ts';
+
+export interface ClaudeSessionOptions {
+  /** The session directory: Claude Code's working directory. */
+  cwd: string;
+  /** The FULL environment of the child (the SDK replaces, not merges). */
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Asked for every tool that needs approval; the default refuses. */
+  askPermission?: AskPermission;
+  /** A Claude session id to continue (from metadata.json's `claude_session_id`). */
+  resume?: string;
+  /** Appended to Claude Code's own system prompt. */
+  personaPrompt?: string;
+  model?: string;
+  maxTurns?: number;
+  permissionMode?: PermissionMode;
+  /** CLAUDE_PATH; default: the binary of the SDK's platform package. */
+  claudePath?: string;
+  /** Which settings files Claude Code reads; default user, project and local, as the CLI does. */
+  settingSources?: SettingSource[];
+  /** Between SIGTERM and SIGKILL when a process is ended; default KILL_GRACE_MS. */
+  killGraceMs?: number;
+  /**
+   * Restarts after unexpected exits without a finished turn in between, before giving up until
+   * the next `send`. A turn that failed before asking the model anything does not count as finished.
+   */
+  maxRestarts?: number;
+  /** The Agent SDK's `query`, replaceable in tests. */
+  query?: typeof sdkQuery;
+}
+
+/**
+ * The SDK options of one Claude Code process: the session's settings, `resume` for the
+ * conversation to continue, and `onSpawn` handed the process the SDK has the bridge spawn.
+ */
+export function sdkOptionsFor(
+  options: ClaudeSessionOptions,
+  resume: string | undefined,
+  log: Logger,
+  onSpawn: (handle: ClaudeProcessHandle) => void,
+): Options {
+  return {
+    cwd: options.cwd,
+    env: options.env,
+    ...(resume ? { resume } : {}),
+    systemPrompt: { type: 'preset', preset: 'claude_code', append: options.personaPrompt ?? '' },
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+    ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
+    ...(options.claudePath ? { pathToClaudeCodeExecutable: options.claudePath } : {}),
+    settingSources: options.settingSources ?? ['user', 'project', 'local'],
+    canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, log),
+    stderr: (data) => log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
+    spawnClaudeCodeProcess: (spawnOptions) => {
+      const handle = spawnClaudeCode(spawnOptions, {
+        logger: log,
+        killGraceMs: options.killGraceMs ?? KILL_GRACE_MS,
+      });
+      onSpawn(handle);
+      return handle.child;
+    },
+  };
+}

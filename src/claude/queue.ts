@@ -1,0 +1,86 @@
+import type { SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { MessageOrigin } from './events.ts';
+
+/** What the owner sent: text, or content blocks (text and images). */
+export type UserContent = SDKUserMessage['message']['content'];
+
+/** A message waiting for, or getting, its answer. */
+export interface QueuedMessage {
+  content: UserContent;
+  origin: MessageOrigin | undefined;
+  /** Claude asked for a tool while answering it: part of what it asked for may be done. */
+  toolsAsked?: boolean;
+}
+
+/**
+ * A session's messages in order: the one Claude is answering (in flight) and those waiting
+ * behind it. Claude gets one at a time, so every event of a turn belongs to the message in
+ * flight, and that is how each event finds the chat it goes to.
+ */
+export class TurnQueue {
+  private readonly waiting: QueuedMessage[] = [];
+  private inFlight: QueuedMessage | undefined;
+
+  /** Messages waiting behind the one being answered. */
+  get length(): number {
+    return this.waiting.length;
+  }
+
+  /** A message is being answered. */
+  get busy(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** The sender of the message being answered: the origin of the events of the current turn. */
+  get turnOrigin(): MessageOrigin | undefined {
+    return this.inFlight?.origin;
+  }
+
+  /** The senders of the message being answered (first) and of those waiting, in order. */
+  get origins(): Array<MessageOrigin | undefined> {
+    return [this.inFlight, ...this.waiting].flatMap((queued) => (queued ? [queued.origin] : []));
+  }
+
+  add(content: UserContent, origin: MessageOrigin | undefined): void {
+    this.waiting.push({ content, origin });
+  }
+
+  /** The next message for Claude, now in flight; none while one is in flight or none waits. */
+  startNext(): QueuedMessage | undefined {
+    if (this.inFlight !== undefined) return undefined;
+    this.inFlight = this.waiting.shift();
+    return this.inFlight;
+  }
+
+  /** Claude asked for a tool while answering the message in flight. */
+  toolAsked(): void {
+    if (this.inFlight) this.inFlight.toolsAsked = true;
+  }
+
+  /** The turn in flight ended with its result. */
+  finishTurn(): void {
+    this.inFlight = undefined;
+  }
+
+  /** The message in flight, taken out of flight unanswered (its process died). */
+  takeInFlight(): QueuedMessage | undefined {
+    const lost = this.inFlight;
+    this.inFlight = undefined;
+    return lost;
+  }
+
+  /** Puts a message back at the head: the next process answers it first. */
+  putFirst(message: QueuedMessage): void {
+    this.waiting.unshift(message);
+  }
+
+  /** Drops every waiting message and returns them. */
+  dropWaiting(): QueuedMessage[] {
+    return this.waiting.splice(0);
+  }
+
+  clear(): void {
+    this.waiting.length = 0;
+    this.inFlight = undefined;
+  }
+}

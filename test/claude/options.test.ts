@@ -1,0 +1,43 @@
+/** How a session's settings become the Agent SDK's options for one Claude Code process. */
+import { describe, expect, it } from 'vitest';
+import { sdkOptionsFor } from '../../src/claude/options.ts';
+import { testLogger } from './world.ts';
+
+const base = { cwd: '/srv/sessions/demo', env: { HOME: '/home/bot' }, logger: testLogger() };
+
+describe('sdkOptionsFor', () => {
+  it("passes the persona's settings and appends its prompt to Claude Code's own", () => {
+    const options = sdkOptionsFor(
+      {
+        ...base,
+        personaPrompt: 'You are the PLANNER.',
+        model: 'claude-opus-5-5',
+        maxTurns: 12,
+        permissionMode: 'acceptEdits',
+        claudePath: '/usr/local/bin/claude',
+      },
+      'a-session-id',
+      testLogger(),
+      () => {},
+    );
+    expect(options).toMatchObject({
+      cwd: '/srv/sessions/demo',
+      env: { HOME: '/home/bot' },
+      resume: 'a-session-id',
+      systemPrompt: { type: 'preset', preset: 'claude_code', append: 'You are the PLANNER.' },
+      model: 'claude-opus-5-5',
+      maxTurns: 12,
+      permissionMode: 'acceptEdits',
+      pathToClaudeCodeExecutable: '/usr/local/bin/claude',
+    });
+    expect(typeof options.canUseTool).toBe('function');
+    expect(typeof options.spawnClaudeCodeProcess).toBe('function');
+  });
+
+  it('leaves out what is not set, and reads the settings files the CLI reads', () => {
+    const options = sdkOptionsFor(base, undefined, testLogger(), () => {});
+    for (const key of ['resume', 'model', 'maxTurns', 'permissionMode', 'pathToClaudeCodeExecutable'])
+      expect(options).not.toHaveProperty(key);
+    expect(options.settingSources).toEqual(['user', 'project', 'local']);
+  });
+});

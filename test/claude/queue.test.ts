@@ -1,0 +1,66 @@
+/** The order of a session's messages, and which message (and so which chat) each turn belongs to. */
+import { describe, expect, it } from 'vitest';
+import { TurnQueue } from '../../src/claude/queue.ts';
+
+describe('TurnQueue', () => {
+  it('hands out one message at a time, in the order they came', () => {
+    const queue = new TurnQueue();
+    queue.add('one', 1);
+    queue.add('two', 2);
+    expect(queue.startNext()?.content).toBe('one');
+    expect(queue.startNext()).toBeUndefined(); // 'one' is still being answered
+    expect(queue.busy).toBe(true);
+    expect(queue.length).toBe(1);
+    queue.finishTurn();
+    expect(queue.startNext()?.content).toBe('two');
+    queue.finishTurn();
+    expect(queue.startNext()).toBeUndefined();
+    expect(queue.busy).toBe(false);
+  });
+
+  it("attributes the turn to the sender of the message in flight, and lists every sender's place", () => {
+    const queue = new TurnQueue();
+    queue.add('from the private chat', 1001);
+    queue.add('from the group', -2002);
+    expect(queue.turnOrigin).toBeUndefined();
+    queue.startNext();
+    expect(queue.turnOrigin).toBe(1001);
+    expect(queue.origins).toEqual([1001, -2002]);
+  });
+
+  it('remembers that tools were asked for the message in flight, and not for the next', () => {
+    const queue = new TurnQueue();
+    queue.add('clean up', 1);
+    queue.add('after', 1);
+    queue.toolAsked(); // nothing in flight yet: nothing to mark
+    queue.startNext();
+    queue.toolAsked();
+    const lost = queue.takeInFlight();
+    expect(lost).toMatchObject({ content: 'clean up', toolsAsked: true });
+    expect(queue.startNext()?.toolsAsked).toBeUndefined();
+  });
+
+  it('puts a message its process lost back first, so the next process answers it before the rest', () => {
+    const queue = new TurnQueue();
+    queue.add('slow', 1);
+    queue.add('after', 1);
+    queue.startNext();
+    const lost = queue.takeInFlight();
+    expect(queue.busy).toBe(false);
+    if (lost) queue.putFirst(lost);
+    expect(queue.startNext()?.content).toBe('slow');
+  });
+
+  it('drops what waits, or everything on clear', () => {
+    const queue = new TurnQueue();
+    queue.add('a', 1);
+    queue.add('b', 2);
+    queue.add('c', 2);
+    queue.startNext();
+    expect(queue.dropWaiting().map((message) => message.content)).toEqual(['b', 'c']);
+    expect(queue.busy).toBe(true);
+    queue.clear();
+    expect(queue.busy).toBe(false);
+    expect(queue.origins).toEqual([]);
+  });
+});
