@@ -77,3 +77,43 @@ export const ruleHint = (rule: string): string =>
 export const trimmedNote = (total: number): string =>
   `<i>Part of ${total} characters shown; Show full has the whole text.</i>`;
 export const replyHint = '<i>Reply to this message to deny with a reason.</i>';
+
+export const questionHeading = (session: string): string =>
+  `❓ <b>Claude asks</b> · session <b>${escapeHtml(session)}</b>`;
+export const planHeading = (session: string): string =>
+  `📋 <b>Plan ready</b> · session <b>${escapeHtml(session)}</b> · reply to keep planning with a note`;
+
+/** How a question card ended. */
+export type QuestionOutcome =
+  | { kind: 'answered'; by: string; answers: Record<string, string> }
+  | { kind: 'timed_out'; afterMs: number }
+  | { kind: 'cancelled'; why: CardCancelReason };
+
+export function questionOutcomeLine(outcome: QuestionOutcome): string {
+  if (outcome.kind === 'timed_out') return `⏱ Timed out after ${formatWait(outcome.afterMs)}: no answer`;
+  if (outcome.kind === 'cancelled') return `⏹ No longer needed (${CANCEL_REASON[outcome.why]})`;
+  const given = Object.values(outcome.answers).map((answer) => short(answer, 200));
+  return `✅ Answered by ${short(outcome.by, MAX_NAME)}: ${given.join('; ')}`;
+}
+
+/** How a plan card ended. */
+export type PlanOutcome =
+  | { kind: 'approved'; by: string; mode: 'acceptEdits' | 'default' }
+  | { kind: 'keep_planning'; by: string; note?: string }
+  | { kind: 'timed_out'; afterMs: number }
+  | { kind: 'cancelled'; why: CardCancelReason };
+
+export function planOutcomeLine(outcome: PlanOutcome): string {
+  switch (outcome.kind) {
+    case 'approved':
+      return `✅ Plan approved by ${short(outcome.by, MAX_NAME)}; mode now ${outcome.mode}`;
+    case 'keep_planning':
+      return outcome.note
+        ? `✏️ Keep planning, says ${short(outcome.by, MAX_NAME)}: ${short(outcome.note)}`
+        : `✏️ Keep planning, says ${short(outcome.by, MAX_NAME)}`;
+    case 'timed_out':
+      return `⏱ Timed out after ${formatWait(outcome.afterMs)}: still planning`;
+    case 'cancelled':
+      return `⏹ No longer needed (${CANCEL_REASON[outcome.why]})`;
+  }
+}
