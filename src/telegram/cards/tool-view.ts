@@ -139,3 +139,15 @@ export function toolView(
 export function fullText(toolName: string, input: Input): string {
   return toolName === 'Bash' ? visible(str(input, 'command')) : visible(JSON.stringify(input, null, 2) ?? '');
 }
+
+const SUMMARY_LIMIT = 200;
+
+/** One short line of what a call does, for the audit log: the command, the path, the URL, else compact JSON. */
+export function inputSummary(toolName: string, input: Input): string {
+  const direct =
+    toolName === 'Bash'
+      ? str(input, 'command')
+      : str(input, 'file_path') || str(input, 'notebook_path') || str(input, 'url') || str(input, 'query');
+  const text = direct ? visible(direct).replace(/\s+/g, ' ') : compactJson(input, SUMMARY_LIMIT);
+  return cut(text, SUMMARY_LIMIT);
+}

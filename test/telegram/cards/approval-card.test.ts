@@ -8,7 +8,7 @@ import {
 } from '../../../src/telegram/cards/approval-card.ts';
 import { parseCallbackData } from '../../../src/telegram/cards/callback-data.ts';
 import { escapeCut } from '../../../src/telegram/cards/escape-cut.ts';
-import { fullText } from '../../../src/telegram/cards/tool-view.ts';
+import { fullText, inputSummary } from '../../../src/telegram/cards/tool-view.ts';
 import { type ApprovalOutcome, approvalOutcomeLine } from '../../../src/telegram/copy/control.ts';
 import { parseTelegramHtml } from '../../fakes/telegram/html.ts';
 
@@ -201,5 +201,14 @@ describe('escapeCut', () => {
     expect(escapeCut('a<b', 10)).toBe('a&lt;b');
     expect(escapeCut('a<b', 5)).toBe('a…');
     expect(escapeCut('😀😀😀', 5)).toBe('😀😀…');
+  });
+});
+
+describe('inputSummary', () => {
+  it('one short line for the audit log', () => {
+    expect(inputSummary('Bash', { command: 'npm test\n&& echo \u001b[31m' })).toBe('npm test && echo ␛[31m');
+    expect(inputSummary('Edit', { file_path: '/a/b.ts', old_string: 'x' })).toBe('/a/b.ts');
+    expect(inputSummary('mcp__x__y', { a: 1 })).toBe('{"a":1}');
+    expect(inputSummary('Bash', { command: 'x'.repeat(500) })).toHaveLength(200);
   });
 });
