@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../logging.ts';
 import { AppendLog, writeFileAtomic } from './journal-file.ts';
@@ -50,6 +50,15 @@ export interface JournalOptions {
   rememberDone?: number;
 }
 
+/** Temporary files of a compaction the process died in the middle of: the journal itself is whole. */
+async function removeLeftoverTempFiles(filePath: string): Promise<void> {
+  const prefix = `.${path.basename(filePath)}.`;
+  const dir = path.dirname(filePath);
+  for (const name of await readdir(dir))
+    if (name.startsWith(prefix) && name.endsWith('.tmp'))
+      await unlink(path.join(dir, name)).catch(() => undefined);
+}
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -72,6 +81,7 @@ export class InboundJournal {
     const logger = options.logger.child({ component: 'journal' });
     try {
       await mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
+      await removeLeftoverTempFiles(filePath);
       const text = await readFile(filePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return '';
         throw error;

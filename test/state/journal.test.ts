@@ -171,6 +171,18 @@ describe('a damaged journal', () => {
     expect(ids((await openJournal(dataDir)).journal.recovery().replay)).toEqual([1, 3]);
   });
 
+  it('removes the temporary file of a compaction cut off by a crash', async () => {
+    await journalWithTwoUpdates();
+    const leftover = path.join(dataDir, 'state', '.inbound-journal.jsonl.0a1b2c3d4e5f.tmp');
+    const unrelated = path.join(dataDir, 'state', '.children.json.0a1b2c3d4e5f.tmp');
+    await writeFile(leftover, '{"k":"seen","ids":[1');
+    await writeFile(unrelated, '{}');
+    const { journal } = await openJournal(dataDir);
+    expect(ids(journal.recovery().replay)).toEqual([1, 2]);
+    await expect(stat(leftover)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await stat(unrelated)).isFile()).toBe(true);
+  });
+
   it('is unavailable, not thrown, when its directory cannot be made', async () => {
     await writeFile(path.join(dataDir, 'state'), 'a file where the directory should be');
     const opened = await InboundJournal.open({ dataDir, logger: silent, now: () => new Date() });
