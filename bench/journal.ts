@@ -130,6 +130,12 @@ export async function benchJournal(
   };
 }
 
+/** `+0.12` or `-0.12`; a difference that rounds to zero is `+0.00`, never `-0.00`. */
+function signedMs(value: number): string {
+  const text = ms(Math.abs(value));
+  return `${value < 0 && Number(text) !== 0 ? '-' : '+'}${text}`;
+}
+
 export function journalTable(result: JournalBenchResult): string {
   const target = `< ${JOURNAL_TARGET_MS} ms median`;
   const row = (label: string, summary: Summary, targetCell = '', versus = true): string[] => [
@@ -137,9 +143,7 @@ export function journalTable(result: JournalBenchResult): string {
     ms(summary.median),
     ms(summary.p99),
     versus ? `${(summary.median / result.bareFsync.median).toFixed(2)}x` : '',
-    versus
-      ? `${summary.median >= result.bareFsync.median ? '+' : '-'}${ms(Math.abs(summary.median - result.bareFsync.median))}`
-      : '',
+    versus ? signedMs(summary.median - result.bareFsync.median) : '',
     targetCell,
     targetCell === '' ? '' : summary.median < JOURNAL_TARGET_MS ? 'met' : 'missed',
   ];
