@@ -40,6 +40,21 @@ const userIds = z
     return ids.map(Number);
   });
 
+/** Group and supergroup ids are negative (`-1001234567890`); a private chat is never listed. */
+const groupChatIds = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === '') return [];
+    const ids = value.split(',').map((part) => part.trim());
+    if (ids.some((id) => !/^-[1-9][0-9]{0,15}$/.test(id))) {
+      ctx.addIssue({ code: 'custom', message: 'must be comma-separated group chat ids (negative numbers)' });
+      return z.NEVER;
+    }
+    return ids.map(Number);
+  })
+  .optional();
+
 export interface PingTarget {
   name: string;
   host: string;
@@ -92,6 +107,7 @@ const envSchema = z.object({
   KUMA_URL: httpUrl,
   KUMA_API_KEY: optionalText,
   PING_HOSTS: pingHosts,
+  ALLOWED_CHAT_IDS: groupChatIds,
 });
 
 /** A Proxmox API (PVE or PBS): fully configured, or absent. */
@@ -114,6 +130,8 @@ export interface Settings {
   beszel?: { url: string; email: string; password: string };
   kuma?: { url: string; apiKey: string };
   pingHosts: PingTarget[];
+  /** Groups the bot works in (SPEC.md `ALLOWED_CHAT_IDS`); by default none, only private chats. */
+  allowedChatIds: number[];
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -190,6 +208,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       apiKey: e.KUMA_API_KEY as string,
     })),
     pingHosts: e.PING_HOSTS ?? [],
+    allowedChatIds: e.ALLOWED_CHAT_IDS ?? [],
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),
