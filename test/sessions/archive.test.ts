@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundledClaudePath } from '../../src/doctor/claude.ts';
 import {
   archiveSession,
   archiveTimestamp,
@@ -168,22 +169,19 @@ describe('claudeProjectDir', () => {
   it('is where the real Claude Code CLI writes the transcript of a session run in that directory', async () => {
     const model = await startFakeAnthropic();
     try {
-      const claude = path.join('node_modules', '@anthropic-ai', 'claude-agent-sdk-linux-x64', 'claude');
-      const { stdout } = await promisify(execFile)(
-        path.resolve(claude),
-        ['-p', 'hello', '--output-format', 'json'],
-        {
-          cwd: sessionDir,
-          env: {
-            PATH: process.env.PATH,
-            HOME: path.dirname(configDir),
-            ANTHROPIC_BASE_URL: model.baseUrl,
-            ANTHROPIC_API_KEY: 'test-key',
-            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-            DISABLE_AUTOUPDATER: '1',
-          },
+      const claude = bundledClaudePath();
+      if (claude === undefined) throw new Error('no bundled claude: run npm ci');
+      const { stdout } = await promisify(execFile)(claude, ['-p', 'hello', '--output-format', 'json'], {
+        cwd: sessionDir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: path.dirname(configDir),
+          ANTHROPIC_BASE_URL: model.baseUrl,
+          ANTHROPIC_API_KEY: 'test-key',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          DISABLE_AUTOUPDATER: '1',
         },
-      );
+      });
       const { session_id: id } = JSON.parse(stdout) as { session_id: string };
 
       expect(await readdir(projectDir)).toContain(`${id}.jsonl`);
