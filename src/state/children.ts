@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logging.ts';
 import { readJson, writeJsonAtomic } from '../sessions/atomic.ts';
-import { readProcStat } from './proc.ts';
+import { findProcessesByEnv, readProcStat } from './proc.ts';
 import { type ReapReport, reapChildren } from './reap.ts';
 
 /**
@@ -50,6 +50,8 @@ export interface ChildRegistryDeps {
   now?: () => Date;
   /** Tests point it at a fake `/proc`; default `/proc`. */
   procRoot?: string;
+  /** How long after the child's exit its tools may take to end before the record is kept; 10 s. */
+  toolsSettleMs?: number;
 }
 
 export class ChildRegistry {
@@ -107,12 +109,29 @@ export class ChildRegistry {
       this.deps.logger.error({ err: error, pid }, 'could not record the child process');
       return { kind: 'already-gone', pid };
     }
-    void child.exited.then(() =>
-      this.remove(pid).catch((error: unknown) =>
-        this.deps.logger.error({ err: error, pid }, 'could not remove the child process record'),
-      ),
-    );
+    void child.exited.then(() => this.forgetOnceToolsAreGone(pid, child.marker));
     return outcome;
+  }
+
+  /**
+   * The record goes once nothing carries the child's marker: a tool that outlived Claude Code
+   * (started with setsid, and not ended by the bot) keeps it, for the next start to reap.
+   */
+  private async forgetOnceToolsAreGone(pid: number, marker: string): Promise<void> {
+    const entry = `${this.deps.markerEnv}=${marker}`;
+    const deadline = Date.now() + (this.deps.toolsSettleMs ?? 10_000);
+    for (;;) {
+      const left = (await findProcessesByEnv([entry], this.deps.procRoot)).get(entry) ?? [];
+      if (left.length === 0) break;
+      if (Date.now() >= deadline) {
+        this.deps.logger.warn({ pid, left }, 'tools outlived their Claude Code process; kept on record');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await this.remove(pid).catch((error: unknown) =>
+      this.deps.logger.error({ err: error, pid }, 'could not remove the child process record'),
+    );
   }
 
   /**

@@ -85,10 +85,31 @@ describe('ChildRegistry', () => {
       },
     ]);
 
-    child.kill('SIGTERM');
+    process.kill(-pid, 'SIGTERM');
     await exited;
     await until(async () => (await recordOnDisk()).length === 0);
     expect(children.recorded()).toEqual([]);
+  });
+
+  it('keeps the record while a tool that escaped outlives the child, for the next start to reap', async () => {
+    const { child, marker, exited } = startMarked('setsid sleep 600 & sleep 600');
+    await until(async () => (await marked(marker)).length >= 3);
+    const children = new ChildRegistry({
+      stateDir,
+      markerEnv: PROCESS_MARKER_ENV,
+      logger,
+      toolsSettleMs: 300,
+    });
+    await children.track({ pid: child.pid as number, marker, exited });
+
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await exited;
+    await sleep(800);
+
+    expect((await recordOnDisk()).map((record) => record.pid)).toEqual([child.pid]);
+    const report = await registry().reapLeftovers({ graceMs: 2_000 });
+    expect(report.ended).toHaveLength(1);
+    expect(await marked(marker)).toEqual([]);
   });
 
   it('after a SIGKILLed bot, ends the recorded process, its group and the tools that escaped it (setsid)', async () => {
