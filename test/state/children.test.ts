@@ -52,6 +52,14 @@ async function marked(marker: string): Promise<number[]> {
   return found.get(`${PROCESS_MARKER_ENV}=${marker}`) ?? [];
 }
 
+/** Marked processes that left `leader`'s process group (the `setsid sleep`), once they have. */
+async function escapedFrom(marker: string, leader: number): Promise<number[]> {
+  const stats = await Promise.all(
+    (await marked(marker)).map(async (pid) => ({ pid, stat: await readProcStat(pid) })),
+  );
+  return stats.filter(({ stat }) => stat !== undefined && stat.pgid !== leader).map(({ pid }) => pid);
+}
+
 async function until(look: () => Promise<boolean>, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await look())) {
@@ -93,7 +101,7 @@ describe('ChildRegistry', () => {
 
   it('keeps the record while a tool that escaped outlives the child, for the next start to reap', async () => {
     const { child, marker, exited } = startMarked('setsid sleep 600 & sleep 600');
-    await until(async () => (await marked(marker)).length >= 3);
+    await until(async () => (await escapedFrom(marker, child.pid as number)).length === 1);
     const children = new ChildRegistry({
       stateDir,
       markerEnv: PROCESS_MARKER_ENV,
@@ -114,7 +122,8 @@ describe('ChildRegistry', () => {
 
   it('after a SIGKILLed bot, ends the recorded process, its group and the tools that escaped it (setsid)', async () => {
     const { child, marker, exited } = startMarked('setsid sleep 600 & sleep 600');
-    await until(async () => (await marked(marker)).length >= 3);
+    await until(async () => (await escapedFrom(marker, child.pid as number)).length === 1);
+    await until(async () => (await marked(marker)).length === 3);
     const pids = await marked(marker);
     await registry().add({ pid: child.pid as number, marker });
     // The bot dies here: nothing removes the record. The next instance starts.
@@ -182,7 +191,7 @@ describe('ChildRegistry', () => {
 
   it('skips a recorded process that is gone, and still ends its marked tools', async () => {
     const { child, marker } = startMarked('setsid sleep 600 & sleep 600');
-    await until(async () => (await marked(marker)).length >= 3);
+    await until(async () => (await escapedFrom(marker, child.pid as number)).length === 1);
     await registry().add({ pid: child.pid as number, marker });
     // The Claude Code process itself died (OOM); the tool it started in a session of its own lives on.
     const leader = child.pid as number;
