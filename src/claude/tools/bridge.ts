@@ -93,5 +93,11 @@ export function createBridgeMcpServer(options: BridgeOptions): McpSdkServerConfi
     },
     sendFileHandler(options),
   );
-  return createSdkMcpServer({ name: BRIDGE_SERVER_NAME, version: '1.0.0', tools: [sendFile] });
+  // alwaysLoad: offered to the model with every request, not deferred behind Claude Code's tool search.
+  return createSdkMcpServer({
+    name: BRIDGE_SERVER_NAME,
+    version: '1.0.0',
+    tools: [sendFile],
+    alwaysLoad: true,
+  });
 }
