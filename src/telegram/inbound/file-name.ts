@@ -5,9 +5,9 @@
 const MAX_NAME_BYTES = 120;
 const MAX_EXTENSION_BYTES = 16;
 
-// C0 and C1 controls, DEL, and the characters that reorder or hide text (bidi overrides and
-// isolates, zero-width joiners, the BOM), which could make `evil\u202Egnp.exe` read as `evilexe.png`.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+// Controls (C0, DEL, C1) and format characters: the bidi overrides and isolates, zero-width
+// characters and the BOM, which could make `evil\u202Egnp.exe` read as `evilexe.png`.
+const UNSAFE = /[\p{Cc}\p{Cf}]/gu;
 // Reserved on Windows shares and awkward in shells; a slash or backslash never survives basename().
 const AWKWARD = /[<>:"|?*]/g;
 
