@@ -90,7 +90,7 @@ async function askToSend(requested: string, setUp: (cwd: string) => Promise<void
 }
 
 describe('send_file through Claude Code', () => {
-  it('sends a PNG as a photo and a text file as a document', async () => {
+  it('sends a PNG as a photo', async () => {
     const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0a0' } })
       .png()
       .toBuffer();
@@ -102,7 +102,9 @@ describe('send_file through Claude Code', () => {
     expect(photo.sent).toMatchObject([{ kind: 'photo', caption: 'from Claude', size: image.length }]);
     expect(photo.toolResult).toBe('Sent "out/chart.png" to the chat as a photo.');
     expect(photo.answer).toBe('Tool said: Sent "out/chart.png" to the chat as a photo.');
+  });
 
+  it('sends a text file as a document', async () => {
     const text = await askToSend('report.txt', (cwd) => writeFileSync(path.join(cwd, 'report.txt'), 'ok'));
     expect(text.sent).toMatchObject([{ kind: 'document' }]);
     expect(text.isError).toBe(false);
