@@ -83,6 +83,13 @@ const pingHosts = z
   })
   .optional();
 
+const megabytes = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : Number(value)))
+  .pipe(z.number({ error: 'must be a number of megabytes' }).positive('must be above 0').optional())
+  .optional();
+
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
     .string({ error: 'is required' })
@@ -108,7 +115,18 @@ const envSchema = z.object({
   KUMA_API_KEY: optionalText,
   PING_HOSTS: pingHosts,
   ALLOWED_CHAT_IDS: groupChatIds,
+  TRANSCRIBE_URL: httpUrl,
+  TRANSCRIBE_API_KEY: optionalText,
+  TRANSCRIBE_MODEL: optionalText,
+  MAX_DOWNLOAD_MB: megabytes,
 });
+
+const MB = 1024 * 1024;
+const PUBLIC_API_ROOT = 'https://api.telegram.org';
+/** getFile's cap on the public Bot API server. */
+const PUBLIC_DOWNLOAD_LIMIT_MB = 20;
+/** A self-hosted Bot API server in `--local` mode serves files up to 2000 MB. */
+const SELF_HOSTED_DOWNLOAD_LIMIT_MB = 2000;
 
 /** A Proxmox API (PVE or PBS): fully configured, or absent. */
 export interface ProxmoxSettings {
@@ -132,6 +150,10 @@ export interface Settings {
   pingHosts: PingTarget[];
   /** Groups the bot works in (SPEC.md `ALLOWED_CHAT_IDS`); by default none, only private chats. */
   allowedChatIds: number[];
+  /** A speech-to-text endpoint (OpenAI-compatible) for voice messages. */
+  transcribe?: { url: string; apiKey?: string; model: string };
+  /** Files sent to the bot bigger than this are refused, nothing written. */
+  maxDownloadBytes: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -186,10 +208,19 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       }),
     );
 
+  if (!e.TRANSCRIBE_URL) {
+    for (const name of ['TRANSCRIBE_API_KEY', 'TRANSCRIBE_MODEL'] as const) {
+      if (e[name]) problems.push(`TRANSCRIBE_URL is required when ${name} is set`);
+    }
+  }
+  const telegramApiRoot = e.TELEGRAM_API_ROOT ?? PUBLIC_API_ROOT;
+  const serverLimitMb =
+    telegramApiRoot === PUBLIC_API_ROOT ? PUBLIC_DOWNLOAD_LIMIT_MB : SELF_HOSTED_DOWNLOAD_LIMIT_MB;
+
   const settings: Settings = {
     botToken: e.TELEGRAM_BOT_TOKEN,
     allowedUserIds: e.ALLOWED_USER_IDS,
-    telegramApiRoot: e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+    telegramApiRoot,
     dataDir: path.resolve(expandHome(e.DATA_DIR ?? '~/telegram', home)),
     ...(e.CLAUDE_PATH ? { claudePath: e.CLAUDE_PATH } : {}),
     pbs: proxmox('PBS'),
@@ -209,6 +240,16 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     })),
     pingHosts: e.PING_HOSTS ?? [],
     allowedChatIds: e.ALLOWED_CHAT_IDS ?? [],
+    ...(e.TRANSCRIBE_URL
+      ? {
+          transcribe: {
+            url: e.TRANSCRIBE_URL,
+            ...(e.TRANSCRIBE_API_KEY ? { apiKey: e.TRANSCRIBE_API_KEY } : {}),
+            model: e.TRANSCRIBE_MODEL ?? 'whisper-1',
+          },
+        }
+      : {}),
+    maxDownloadBytes: Math.floor(Math.min(e.MAX_DOWNLOAD_MB ?? serverLimitMb, serverLimitMb) * MB),
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),
@@ -226,5 +267,6 @@ export function secretsOf(settings: Settings): string[] {
     settings.pve?.tokenSecret,
     settings.beszel?.password,
     settings.kuma?.apiKey,
+    settings.transcribe?.apiKey,
   ].filter((value): value is string => Boolean(value));
 }

@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lastUserText, parseMessagesRequest, toolResultsOf } from './request.ts';
+import {
+  type ImageBlock,
+  lastUserImages,
+  lastUserText,
+  parseMessagesRequest,
+  toolResultsOf,
+} from './request.ts';
 import { type AssistantContent, type ResponseContext, sendError, sendJson, sendStream } from './respond.ts';
 import { echoScript } from './scripts.ts';
 import type { ModelReply, ModelTurn, RecordedRequest, Script } from './types.ts';
@@ -23,6 +29,8 @@ export interface FakeAnthropic {
   readonly otherRequests: readonly { method: string; url: string }[];
   setScript(script: Script): void;
   lastUserText(request: RecordedRequest): string;
+  /** The images of a request's newest user turn. */
+  lastUserImages(request: RecordedRequest): ImageBlock[];
   close(): Promise<void>;
 }
 
@@ -55,6 +63,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     const turn: ModelTurn = {
       userText: lastUserText(request.messages),
+      images: lastUserImages(request.messages),
       messages: request.messages,
       system: request.system,
       toolResults,
@@ -165,6 +174,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       script = next;
     },
     lastUserText: (request) => lastUserText(request.messages),
+    lastUserImages: (request) => lastUserImages(request.messages),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

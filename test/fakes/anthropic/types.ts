@@ -1,4 +1,4 @@
-import type { ParsedRequest } from './request.ts';
+import type { ImageBlock, ParsedRequest } from './request.ts';
 
 /** A tool_result the CLI sent back in the newest user message. */
 export interface ToolResult {
@@ -24,6 +24,8 @@ export interface RecordedRequest extends ParsedRequest {
 export interface ModelTurn {
   /** The newest user text (last text block of the last `role:"user"` message, system reminders skipped). */
   userText: string;
+  /** The images that came with it (base64 image blocks, decoded). */
+  images: ImageBlock[];
   messages: ParsedRequest['messages'];
   /** The system prompt, text blocks joined with newlines. */
   system: string;
