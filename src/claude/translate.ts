@@ -167,7 +167,12 @@ export class ClaudeTranslator {
       durationMs: message.duration_ms,
       numTurns: message.num_turns,
       totalCostUsd: message.total_cost_usd,
-      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      usage: {
+        inputTokens: message.usage.input_tokens,
+        outputTokens: message.usage.output_tokens,
+        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
+      },
     });
     return events;
   }
