@@ -11,6 +11,8 @@ export interface ClaudeCommand {
   name: string;
   description: string;
   builtin: boolean;
+  /** Other names it answers to (`/cost` is one of `/usage`'s). */
+  aliases: string[];
 }
 
 /**
@@ -83,10 +85,11 @@ export class ClaudeRunner {
   /** The slash commands the process knows (built in, and the project's `.claude/commands/`). */
   async commands(): Promise<ClaudeCommand[]> {
     const commands = await this.query.supportedCommands();
-    return commands.map(({ name, description, builtin }) => ({
+    return commands.map(({ name, description, builtin, aliases }) => ({
       name,
       description,
       builtin: builtin === true,
+      aliases: aliases ?? [],
     }));
   }
 

@@ -103,9 +103,13 @@ export class SessionManager {
   async stopTurn(chatId: ChatId): Promise<StopOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, reason: 'no_active_session' };
-    const process = this.processes.useRunning(chatId, name);
-    const stopped = process ? await process.stop() : { interrupted: false, dropped: 0 };
-    return { ok: true, session: name, ...stopped };
+    this.processes.useRunning(chatId, name);
+    return { ok: true, session: name, ...(await this.stopSession(name)) };
+  }
+
+  /** Interrupts the session's turn and drops its waiting messages (the Stop button). */
+  async stopSession(name: string): Promise<{ interrupted: boolean; dropped: number }> {
+    return (await this.processes.running(name)?.stop()) ?? { interrupted: false, dropped: 0 };
   }
 
   /** Drops the messages a usage limit holds for `name`: how many, or undefined when none was on. */

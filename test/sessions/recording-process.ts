@@ -49,7 +49,7 @@ export class RecordingProcess implements LiveProcess {
     return undefined;
   }
   /** What `supportedCommands` answers. */
-  commands: Array<{ name: string; description: string; builtin: boolean }> = [];
+  commands: Array<{ name: string; description: string; builtin: boolean; aliases: string[] }> = [];
   async supportedCommands() {
     return this.commands;
   }

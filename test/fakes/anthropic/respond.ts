@@ -56,6 +56,29 @@ export function sendError(res: ServerResponse, status: ErrorStatus, message?: st
   );
 }
 
+/** A usage-limit 429: Anthropic's error body plus the unified rate-limit headers Claude Code reads. */
+export function sendUsageLimit(res: ServerResponse, resetsAt: number, claim = 'five_hour'): void {
+  const requestId = `req_fake_${Date.now().toString(36)}`;
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'request-id': requestId,
+    'retry-after': String(Math.max(1, Math.ceil(resetsAt - Date.now() / 1000))),
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-reset': String(resetsAt),
+    'anthropic-ratelimit-unified-representative-claim': claim,
+  });
+  res.end(
+    JSON.stringify({
+      type: 'error',
+      error: {
+        type: 'rate_limit_error',
+        message: "This request would exceed your account's rate limit. Please try again later.",
+      },
+      request_id: requestId,
+    }),
+  );
+}
+
 /** The whole message as one JSON body (`"stream": false`). */
 export function sendJson(res: ServerResponse, content: AssistantContent, context: ResponseContext): void {
   const block =

@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lastUserText, parseMessagesRequest, toolResultsOf } from './request.ts';
-import { type AssistantContent, type ResponseContext, sendError, sendJson, sendStream } from './respond.ts';
+import {
+  type AssistantContent,
+  type ResponseContext,
+  sendError,
+  sendJson,
+  sendStream,
+  sendUsageLimit,
+} from './respond.ts';
 import { echoScript } from './scripts.ts';
 import type { ModelReply, ModelTurn, RecordedRequest, Script } from './types.ts';
 
@@ -113,6 +120,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       );
     }
     if ('error' in reply) return sendError(res, reply.error, reply.message);
+    if ('usageLimit' in reply) return sendUsageLimit(res, reply.usageLimit.resetsAt, reply.usageLimit.claim);
     if ('toolUse' in reply) {
       const id = `toolu_fake_${String(++ids).padStart(4, '0')}`;
       if (reply.thenText !== undefined) pendingThenText.set(id, reply.thenText);
