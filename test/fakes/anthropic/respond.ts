@@ -28,7 +28,7 @@ function sseFrame(event: string, data: Record<string, unknown>): string {
   return `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
 }
 
-function outputTokens(content: AssistantContent): number {
+export function outputTokens(content: AssistantContent): number {
   const size =
     content.kind === 'text' ? content.chunks.join('').length : JSON.stringify(content.input).length;
   return Math.max(1, Math.ceil(size / 4));

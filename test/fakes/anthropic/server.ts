@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { lastUserText, parseMessagesRequest, toolResultsOf } from './request.ts';
 import {
   type AssistantContent,
+  outputTokens,
   type ResponseContext,
   sendError,
   sendJson,
@@ -99,8 +100,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       model: parsed.model,
       inputTokens: Math.max(1, Math.ceil(raw.length / 4)),
     };
-    const send = (content: AssistantContent, cutOffAfterChars?: number): Promise<void> | void =>
-      parsed.stream ? sendStream(res, content, context, cutOffAfterChars) : sendJson(res, content, context);
+    const send = (content: AssistantContent, cutOffAfterChars?: number): Promise<void> | void => {
+      request.reportedUsage = { inputTokens: context.inputTokens, outputTokens: outputTokens(content) };
+      return parsed.stream
+        ? sendStream(res, content, context, cutOffAfterChars)
+        : sendJson(res, content, context);
+    };
 
     if (request.isTitleRequest) {
       titleRequests.push(request);

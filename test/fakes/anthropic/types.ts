@@ -14,6 +14,8 @@ export interface RecordedRequest extends ParsedRequest {
   /** A request without tools: Claude Code naming the session. Answered by the fake, never by the script. */
   isTitleRequest: boolean;
   headers: Record<string, string | string[] | undefined>;
+  /** The usage the fake reported in its answer (none for an error answer). */
+  reportedUsage?: { inputTokens: number; outputTokens: number };
   /** Clock time (ms) when the request arrived, before its body was read. */
   receivedAt: number;
   /** Clock time (ms) when the answer's last byte was handed to the socket; unset until then, and for a cut-off stream. */
