@@ -21,7 +21,12 @@ const script: Script = (turn) => {
   if (text === 'long tool') {
     const [toolResult] = turn.toolResults;
     if (toolResult) return { text: `The tool said: ${toolResult.content}` };
-    return { toolUse: { name: 'Bash', input: { command: '(setsid sleep 600 > /dev/null 2>&1 &); touch started && sleep 600' } } };
+    return {
+      toolUse: {
+        name: 'Bash',
+        input: { command: '(setsid sleep 600 > /dev/null 2>&1 &); touch started && sleep 600' },
+      },
+    };
   }
   return { text: `You said: ${text}` };
 };
