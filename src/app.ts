@@ -10,6 +10,7 @@ import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
+import { controlButtons, controlCommands } from './telegram/commands/control.ts';
 import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
@@ -48,6 +49,7 @@ export async function startApp(settings: Settings): Promise<void> {
     delivery,
     activeSessionOf: (chatId) => manager.activeName(chatId),
     isBusy: (name, chatId) => manager.isBusy(name, chatId),
+    controlButtons,
     logger,
   });
   const manager = new SessionManager({
@@ -61,6 +63,7 @@ export async function startApp(settings: Settings): Promise<void> {
       createClaudeSession({
         cwd: session.dir,
         resume: session.metadata.claude_session_id ?? undefined,
+        costBaselineUsd: session.metadata.usage?.last_total_cost_usd,
         personaPrompt: persona.system_prompt,
         model: session.metadata.model_override ?? persona.settings.model,
         maxTurns: persona.settings.max_turns,
@@ -87,6 +90,7 @@ export async function startApp(settings: Settings): Promise<void> {
   bot.use(
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
+    controlCommands({ manager, output }),
     sessionCommands({ manager, personas, output }),
   );
   installFallbacks(bot);

@@ -79,6 +79,14 @@ export type ClaudeEvent =
     }
   /** A failure the owner should be told about; the session stays usable. */
   | ({ type: 'error' } & ClaudeError)
+  /**
+   * The account's usage limit stopped the turn (sent just before its `completed`). The session's
+   * queue is held until `resetsAt` (epoch ms), then its `held` messages go to Claude; `resending`:
+   * the message that hit the limit is among them (not when Claude had used tools for it).
+   */
+  | { type: 'usage_limit'; resetsAt: number; resetKnown: boolean; held: number; resending: boolean }
+  /** The usage limit's reset came: the `sending` held messages now go to Claude. */
+  | { type: 'usage_limit_lifted'; sending: number }
   /** A turn ended. `answer` is the final text of the turn (may be empty). */
   | {
       type: 'completed';
@@ -87,8 +95,18 @@ export type ClaudeEvent =
       isError: boolean;
       durationMs: number;
       numTurns: number;
+      /** Cumulative over the process (and restored by a resume): see `turnCostUsd`. */
       totalCostUsd: number;
-      usage: { inputTokens: number; outputTokens: number };
+      /** What this turn alone cost, worked out from the cumulative figures. */
+      turnCostUsd?: number;
+      /** The owner interrupted it (`/stop`, `!`): its error is no failure. */
+      interrupted?: boolean;
+      usage: {
+        inputTokens: number;
+        outputTokens: number;
+        cacheReadTokens?: number;
+        cacheCreationTokens?: number;
+      };
     };
 
 /** Who sent a message (the bridge passes the chat id). The events of that message's turn carry it. */

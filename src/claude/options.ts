@@ -7,6 +7,7 @@ import type {
 import type { Logger } from '../logging.ts';
 import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
 import { type ClaudeProcessHandle, KILL_GRACE_MS, spawnClaudeCode } from './spawn.ts';
+import type { HoldTimers } from './usage-limit.ts';
 
 export interface ClaudeSessionOptions {
   /** The session directory: Claude Code's working directory. */
@@ -34,6 +35,13 @@ export interface ClaudeSessionOptions {
    * the next `send`. A turn that failed before asking the model anything does not count as finished.
    */
   maxRestarts?: number;
+  /**
+   * Where the resumed conversation's cumulative cost stood (the last `totalCostUsd` seen):
+   * Claude Code restores it on resume, so each turn's own cost is what it adds to this.
+   */
+  costBaselineUsd?: number;
+  /** The clock of a usage-limit hold; tests pass a manual one. */
+  holdTimers?: HoldTimers;
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
 }

@@ -1,15 +1,25 @@
 import type { Logger } from '../logging.ts';
 import type { ClaudeError, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 import type { ClaudeSessionOptions } from './options.ts';
+import { uptimeTicks } from './proc-scan.ts';
 import { type QueuedMessage, TurnQueue, type UserContent } from './queue.ts';
-import { ClaudeRunner } from './runner.ts';
+import { type ClaudeCommand, ClaudeRunner } from './runner.ts';
 import { CrashSupervisor, deathOf } from './supervisor.ts';
 import { ClaudeTranslator, missingConversationOf } from './translate.ts';
+import { TurnCostMeter } from './turn-cost.ts';
+import { holdQueue, systemHoldTimers, UsageHold, usageLimitOf } from './usage-limit.ts';
 
 export type { ClaudeSessionOptions } from './options.ts';
 export type { UserContent } from './queue.ts';
+export type { ClaudeCommand } from './runner.ts';
 
 export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'closed';
+
+/** What a stop did: interrupted the turn being answered, dropped `dropped` waiting messages. */
+export interface StopResult {
+  interrupted: boolean;
+  dropped: number;
+}
 
 /** The errors an interrupted turn ends in: what the owner asked for, not a failure. */
 const INTERRUPTED_TURN_ERRORS: ReadonlySet<ClaudeError['kind']> = new Set([
@@ -39,11 +49,15 @@ export class ClaudeSession {
   private closing: Promise<void> | undefined;
   private currentSessionId: string | undefined;
   private readonly log: Logger;
+  private readonly costs: TurnCostMeter;
+  private readonly hold: UsageHold;
 
   constructor(private readonly options: ClaudeSessionOptions) {
     this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
     this.supervisor = new CrashSupervisor(options.maxRestarts);
     this.currentSessionId = options.resume;
+    this.costs = new TurnCostMeter(options.resume ? options.costBaselineUsd : 0);
+    this.hold = new UsageHold(options.holdTimers ?? systemHoldTimers, () => this.holdLifted());
     this.launch();
   }
 
@@ -91,10 +105,49 @@ export class ClaudeSession {
 
   /** Stops the current turn; queued messages carry on afterwards. */
   async interrupt(): Promise<void> {
+    await this.interruptTurn();
+  }
+
+  /**
+   * Interrupts the turn being answered (the process lives on), drops the messages waiting (held
+   * ones too) and ends the tool processes the turn left running.
+   */
+  async stop(): Promise<StopResult> {
+    this.hold.cancel();
+    const dropped = this.queue.dropWaiting().length;
+    return { interrupted: await this.interruptTurn(), dropped };
+  }
+
+  /** Interrupts the turn being answered and makes `content` the next turn, ahead of those waiting. */
+  async sendNext(content: UserContent, origin?: MessageOrigin): Promise<void> {
+    if (this.closed) throw new Error('ClaudeSession: send after close');
+    this.queue.putFirst({ content, origin });
+    if (!this.runner) this.launch();
+    if (!(await this.interruptTurn())) this.pump();
+  }
+
+  /** While a usage limit holds the queue: when it lifts (epoch ms). */
+  get heldUntil(): number | undefined {
+    return this.hold.until;
+  }
+
+  /** Ends a usage-limit hold and drops what it held; undefined when nothing was held. */
+  dropHeld(): number | undefined {
+    if (!this.hold.active) return undefined;
+    this.hold.cancel();
+    return this.queue.dropWaiting().length;
+  }
+
+  /** The slash commands the process knows (built in, and the project's `.claude/commands/`). */
+  async supportedCommands(): Promise<ClaudeCommand[]> {
+    return (await this.runner?.commands()) ?? [];
+  }
+
+  private async interruptTurn(): Promise<boolean> {
     const runner = this.runner;
-    if (!runner || !this.queue.busy) return;
-    runner.interrupting = true;
-    await runner.query.interrupt();
+    if (!runner || runner.closing || !this.queue.busy) return false;
+    await runner.interrupt();
+    return true;
   }
 
   /** Ends the process and every process it started; resolves when they are all gone. */
@@ -106,6 +159,7 @@ export class ClaudeSession {
   private async shutDown(): Promise<void> {
     this.closed = true;
     this.supervisor.cancel();
+    this.hold.cancel();
     this.queue.clear();
     const runner = this.runner;
     this.runner = undefined;
@@ -117,6 +171,7 @@ export class ClaudeSession {
   }
 
   private launch(): void {
+    if (this.currentSessionId === undefined) this.costs.freshConversation();
     const runner = new ClaudeRunner(this.options, this.currentSessionId, this.log);
     this.runner = runner;
     this.consume(runner, new ClaudeTranslator()).catch((error: unknown) =>
@@ -127,9 +182,11 @@ export class ClaudeSession {
   /** Feeds the next queued message once the previous turn has its result. */
   private pump(): void {
     const runner = this.runner;
-    if (!runner || runner.closing) return;
+    if (!runner || runner.closing || this.hold.active) return;
     const next = this.queue.startNext();
-    if (next !== undefined) runner.send(next.content);
+    if (next === undefined) return;
+    runner.turnStartTicks = uptimeTicks();
+    runner.send(next.content);
   }
 
   private async consume(runner: ClaudeRunner, translator: ClaudeTranslator): Promise<void> {
@@ -142,6 +199,8 @@ export class ClaudeSession {
           runner.conversationMissing = true;
           break;
         }
+        const limit = usageLimitOf(message);
+        if (limit) runner.usageLimit = { resetsAt: limit.resetsAt ?? runner.usageLimit?.resetsAt };
         for (const event of translator.translate(message)) this.handle(runner, event);
       }
     } catch (error) {
@@ -159,9 +218,18 @@ export class ClaudeSession {
       this.currentSessionId = event.sessionId;
     }
     if (runner.interrupting && event.type === 'error' && INTERRUPTED_TURN_ERRORS.has(event.kind)) return;
+    // The usage limit is told once, as such, when the turn ends.
+    if (runner.usageLimit && event.type === 'error') return;
     if (event.type === 'completed') {
-      this.queue.finishTurn();
+      const interrupted = runner.interrupting;
       runner.interrupting = false;
+      event = {
+        ...event,
+        turnCostUsd: this.costs.turnCost(event.totalCostUsd),
+        ...(interrupted ? { interrupted } : {}),
+      };
+      if (runner.usageLimit) this.holdForUsageLimit(runner, origin);
+      else this.queue.finishTurn();
       // A turn that failed before the model was asked anything proves nothing: not that the
       // process works, nor that its session id (never announced by `started`) has a transcript.
       if (!event.isError || event.numTurns > 0) {
@@ -171,6 +239,26 @@ export class ClaudeSession {
     }
     this.emit(event, origin);
     if (event.type === 'completed') this.pump();
+  }
+
+  /** The turn hit the usage limit: its message waits (unless its tools may have run) with the rest. */
+  private holdForUsageLimit(runner: ClaudeRunner, origin: MessageOrigin | undefined): void {
+    const resetsAt = runner.usageLimit?.resetsAt;
+    runner.usageLimit = undefined;
+    const held = holdQueue(this.queue, this.hold, resetsAt);
+    this.log.warn(
+      { resetsAt: new Date(held.resetsAt).toISOString(), held: held.held },
+      'usage limit reached',
+    );
+    this.emit(held, origin);
+  }
+
+  private holdLifted(): void {
+    if (this.closed) return;
+    const sending = this.queue.length;
+    if (sending > 0) this.emit({ type: 'usage_limit_lifted', sending }, this.queue.origins[0]);
+    if (!this.runner) this.launch();
+    this.pump();
   }
 
   private async replaceDeadProcess(runner: ClaudeRunner, failure: unknown): Promise<void> {

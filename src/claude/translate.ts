@@ -1,5 +1,6 @@
 import type { SDKAssistantMessageError, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { ClaudeError, ClaudeEvent, ModelApiErrorKind } from './events.ts';
+import { localCommandOutput } from './local-command.ts';
 
 const apiErrorKinds: Partial<Record<SDKAssistantMessageError, ModelApiErrorKind>> = {
   authentication_failed: 'authentication_failed',
@@ -97,9 +98,12 @@ export class ClaudeTranslator {
           return [{ type: 'error', ...error }];
         }
         return this.assistantContent(message.message.content);
-      case 'user':
+      case 'user': {
         if (message.parent_tool_use_id !== null) return [];
+        const local = localCommandOutput(message.message.content);
+        if (local !== undefined) return [{ type: 'text', text: local }];
         return this.toolResults(message.message.content);
+      }
       case 'result':
         return this.result(message);
       default:
@@ -167,7 +171,12 @@ export class ClaudeTranslator {
       durationMs: message.duration_ms,
       numTurns: message.num_turns,
       totalCostUsd: message.total_cost_usd,
-      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      usage: {
+        inputTokens: message.usage.input_tokens,
+        outputTokens: message.usage.output_tokens,
+        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
+      },
     });
     return events;
   }

@@ -1,4 +1,5 @@
 import type { ClaudeEvent } from '../claude/events.ts';
+import type { ClaudeCommand } from '../claude/runner.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId } from './chat-store.ts';
 import type { Persona } from './personas.ts';
@@ -14,6 +15,14 @@ export interface LiveProcess {
   readonly queueLength: number;
   readonly state: string;
   close(): Promise<void>;
+  /** Interrupts the turn being answered and drops the messages waiting (held ones too). */
+  stop(): Promise<{ interrupted: boolean; dropped: number }>;
+  /** Interrupts the turn being answered; `text` is the next turn, ahead of those waiting. */
+  sendNext(text: string, origin: ChatId): Promise<void>;
+  /** Ends a usage-limit hold, dropping what it held: how many, or undefined when none was on. */
+  dropHeld(): number | undefined;
+  /** The slash commands the process knows. */
+  supportedCommands(): Promise<ClaudeCommand[]>;
 }
 
 export interface StartProcessOptions {
@@ -80,6 +89,11 @@ export class LiveProcesses {
     const live = this.live.get(name);
     if (live) live.chatId = chatId;
     return live?.process;
+  }
+
+  /** The session's process if it is running. */
+  running(name: string): LiveProcess | undefined {
+    return this.live.get(name)?.process;
   }
 
   /** Whether the session's Claude is answering or has messages waiting: any, or from `chatId`. */

@@ -1,11 +1,18 @@
+import type { ClaudeCommand } from '../claude/runner.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId, ChatStore } from './chat-store.ts';
-import { LiveProcesses, type SessionEventSink, type StartProcess } from './live-processes.ts';
+import {
+  type LiveProcess,
+  LiveProcesses,
+  type SessionEventSink,
+  type StartProcess,
+} from './live-processes.ts';
 import { isValidName } from './names.ts';
-import type { ActivateRefusal, CreateOutcome, SendOutcome, SwitchOutcome } from './outcomes.ts';
+import type { ActivateRefusal, CreateOutcome, SendOutcome, StopOutcome, SwitchOutcome } from './outcomes.ts';
 import type { PersonaLibrary } from './personas.ts';
 import type { Session, SessionStore } from './session-store.ts';
 import { SessionSwitcher } from './switch.ts';
+import { UsageLedger } from './usage.ts';
 
 /** `last_active_at` is rewritten at most this often: an fsync per message would hold up the chat. */
 const LAST_ACTIVE_RESOLUTION_MS = 60_000;
@@ -33,7 +40,12 @@ export class SessionManager {
   private readonly lastActiveWrittenAt = new Map<string, number>();
 
   constructor(private readonly deps: SessionManagerDeps) {
-    const { sessions, chats, startProcess, onEvent, now, logger } = deps;
+    const { sessions, chats, startProcess, now, logger } = deps;
+    const usage = new UsageLedger({ sessions, logger });
+    const onEvent: SessionEventSink = (chatId, name, event) => {
+      if (event.type === 'completed') void usage.record(name, event);
+      deps.onEvent(chatId, name, event);
+    };
     this.processes = new LiveProcesses({ sessions, startProcess, onEvent, logger });
     this.switcher = new SessionSwitcher({ sessions, chats, now, logger });
   }
@@ -78,7 +90,44 @@ export class SessionManager {
   }
 
   /** Queues `text` for the chat's active session, starting its process if need be; never dropped. */
-  async send(chatId: ChatId, text: string): Promise<SendOutcome> {
+  send(chatId: ChatId, text: string): Promise<SendOutcome> {
+    return this.deliver(chatId, (process) => process.send(text, chatId));
+  }
+
+  /** Interrupts the active session's turn; `text` is its next turn, ahead of what waits. */
+  sendNext(chatId: ChatId, text: string): Promise<SendOutcome> {
+    return this.deliver(chatId, (process) => process.sendNext(text, chatId));
+  }
+
+  /** Interrupts the turn of the chat's active session and drops its waiting messages. */
+  async stopTurn(chatId: ChatId): Promise<StopOutcome> {
+    const name = await this.activeName(chatId);
+    if (name === undefined) return { ok: false, reason: 'no_active_session' };
+    this.processes.useRunning(chatId, name);
+    return { ok: true, session: name, ...(await this.stopSession(name)) };
+  }
+
+  /** Interrupts the session's turn and drops its waiting messages (the Stop button). */
+  async stopSession(name: string): Promise<{ interrupted: boolean; dropped: number }> {
+    return (await this.processes.running(name)?.stop()) ?? { interrupted: false, dropped: 0 };
+  }
+
+  /** Drops the messages a usage limit holds for `name`: how many, or undefined when none was on. */
+  dropHeld(name: string): number | undefined {
+    return this.processes.running(name)?.dropHeld();
+  }
+
+  /** The slash commands of the active session's process (empty when it has none running). */
+  async claudeCommands(chatId: ChatId): Promise<ClaudeCommand[]> {
+    const name = await this.activeName(chatId);
+    const process = name === undefined ? undefined : this.processes.running(name);
+    return (await process?.supportedCommands()) ?? [];
+  }
+
+  private async deliver(
+    chatId: ChatId,
+    hand: (process: LiveProcess) => void | Promise<void>,
+  ): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, reason: 'no_active_session' };
     if (this.processes.closed) return { ok: false, reason: 'shutting_down' };
@@ -90,7 +139,7 @@ export class SessionManager {
       if (!process && this.processes.closed) return { ok: false, reason: 'shutting_down' };
       if (!process) return { ok: false, reason: 'start_failed', name };
     }
-    process.send(text, chatId);
+    await hand(process);
     // After the send, so Claude is never kept waiting for the disk.
     await this.noteActivity(name);
     return { ok: true, session: name, queued: process.queueLength };

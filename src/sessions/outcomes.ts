@@ -46,3 +46,8 @@ export type ActivateRefusal = Refusal<'not_found' | 'damaged_metadata'>;
 export type SendOutcome =
   | { ok: true; session: string; queued: number }
   | Refusal<'no_active_session' | 'shutting_down' | 'start_failed'>;
+
+/** `/stop`: whether a turn was interrupted and how many waiting messages were dropped. */
+export type StopOutcome =
+  | { ok: true; session: string; interrupted: boolean; dropped: number }
+  | Refusal<'no_active_session'>;

@@ -7,6 +7,7 @@ import { readJson, writeJsonAtomic } from './atomic.ts';
 import { isValidName } from './names.ts';
 import { compareNames, type Persona, PersonaSchema } from './personas.ts';
 import { KeyedSerializer } from './serial.ts';
+import { NO_USAGE, type SessionUsage, SessionUsageSchema } from './usage.ts';
 
 export const SESSION_STATUSES = ['idle', 'active', 'suspended'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -26,6 +27,8 @@ export const SessionMetadataSchema = z.looseObject({
   claude_session_id: z.string().min(1).nullable(),
   /** Set by `/model`; null means the persona's model (or Claude Code's default). */
   model_override: z.string().min(1).nullable().default(null),
+  /** What the session's turns used (see usage.ts); absent until its first turn. */
+  usage: SessionUsageSchema.optional(),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -173,6 +176,21 @@ export class SessionStore {
       });
       await writeJsonAtomic(this.metadataFile(name), merged);
       return { ok: true, session: { dir: current.session.dir, metadata: merged } };
+    });
+  }
+
+  /** Rewrites the session's `usage` with `change`, in turn with every other write of its metadata. */
+  async updateUsage(name: string, change: (usage: SessionUsage) => SessionUsage): Promise<LoadResult> {
+    if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
+    return this.serializer.run(this.metadataFile(name), async (): Promise<LoadResult> => {
+      const current = await this.load(name);
+      if (!current.ok) return current;
+      const metadata = SessionMetadataSchema.parse({
+        ...current.session.metadata,
+        usage: change(current.session.metadata.usage ?? NO_USAGE),
+      });
+      await writeJsonAtomic(this.metadataFile(name), metadata);
+      return { ok: true, session: { dir: current.session.dir, metadata } };
     });
   }
 

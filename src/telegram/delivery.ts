@@ -36,7 +36,7 @@ export interface Delivery {
    * A status message created on the first update and then edited, at most once per throttle interval,
    * always to the newest text. done() edits it to `finalText`, or deletes it when there is none.
    */
-  statusLine(chatId: number): StatusLine;
+  statusLine(chatId: number, extra?: { replyMarkup?: InlineKeyboardMarkup }): StatusLine;
 }
 
 export interface DeliveryOptions {
@@ -65,6 +65,7 @@ export function createDelivery(api: Api, logger: Logger, options: DeliveryOption
     sendMarkdown: sender.sendMarkdown,
     sendText: sender.sendText,
     startTyping: (chatId) => startTyping(api, logger, chatId, { intervalMs: typingIntervalMs, timers }),
-    statusLine: (chatId) => createStatusLine(api, logger, chatId, { throttleMs: statusThrottleMs, timers }),
+    statusLine: (chatId, extra) =>
+      createStatusLine(api, logger, chatId, { throttleMs: statusThrottleMs, timers, ...extra }),
   };
 }

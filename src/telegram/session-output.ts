@@ -1,3 +1,4 @@
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { ClaudeEvent } from '../claude/events.ts';
 import type { Logger } from '../logging.ts';
 import {
@@ -7,6 +8,7 @@ import {
   shuttingDownNotice,
   toolRefusedNotice,
 } from './copy/claude.ts';
+import { usageLimitLiftedNotice, usageLimitNotice } from './copy/stop.ts';
 import { toolProgressLine } from './copy/tools.ts';
 import type { Delivery } from './delivery.ts';
 
@@ -37,6 +39,12 @@ export class SessionOutput {
       activeSessionOf: (chatId: number) => Promise<string | undefined>;
       /** Whether the session's Claude is answering or has messages waiting from the chat. */
       isBusy: (session: string, chatId: number) => boolean;
+      /** The buttons of a running turn's status message (Stop) and of a usage-limit notice (Cancel). */
+      controlButtons?: {
+        stop(session: string): InlineKeyboardMarkup;
+        cancelHeld(session: string): InlineKeyboardMarkup;
+      };
+      now?: () => number;
       logger: Logger;
     },
   ) {}
@@ -97,16 +105,30 @@ export class SessionOutput {
         turn.texts.push(event.text);
         return;
       case 'tool':
-        if (event.phase === 'started') this.progress(chatId, turn, toolProgressLine(event.name, event.input));
+        if (event.phase === 'started')
+          this.progress(chatId, session, turn, toolProgressLine(event.name, event.input));
         return;
       case 'retrying':
-        this.progress(chatId, turn, retryingLine(event));
+        this.progress(chatId, session, turn, retryingLine(event));
         return;
       case 'error':
         turn.failed = true;
         // A process that died or gave up ends no turn with a result: its status and typing end here.
         if (!this.deps.isBusy(session, chatId)) await this.endTurn(turn);
         await this.sendLabelled(chatId, session, errorNotice(event));
+        return;
+      case 'usage_limit': {
+        // Not a failure to report as one, and nothing to answer until the reset: typing stops.
+        turn.failed = true;
+        await this.endTurn(turn);
+        const notice = usageLimitNotice(event, (this.deps.now ?? Date.now)());
+        const buttons = event.held > 0 ? this.deps.controlButtons?.cancelHeld(session) : undefined;
+        await this.sendLabelled(chatId, session, notice, buttons);
+        return;
+      }
+      case 'usage_limit_lifted':
+        if (this.deps.isBusy(session, chatId)) turn.typing ??= this.deps.delivery.startTyping(chatId);
+        await this.sendLabelled(chatId, session, usageLimitLiftedNotice(event.sending));
         return;
       case 'completed': {
         const answer = event.answer.trim() || turn.texts.join('\n\n').trim();
@@ -115,7 +137,8 @@ export class SessionOutput {
         turn.failed = false;
         if (this.deps.isBusy(session, chatId)) await this.endStatus(turn);
         else await this.endTurn(turn);
-        if (failed) return;
+        // A stopped turn with nothing written says nothing: `/stop` has answered.
+        if (failed || (event.interrupted && !answer)) return;
         const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
         await this.deps.delivery.sendMarkdown(chatId, answer || NO_TEXT_ANSWER, label ? { label } : {});
         return;
@@ -137,16 +160,26 @@ export class SessionOutput {
     await status?.done();
   }
 
-  private progress(chatId: number, turn: TurnState, line: string): void {
+  private progress(chatId: number, session: string, turn: TurnState, line: string): void {
     turn.progress = [...turn.progress, line].slice(-PROGRESS_LINES);
-    turn.status ??= this.deps.delivery.statusLine(chatId);
+    const stop = this.deps.controlButtons?.stop(session);
+    turn.status ??= this.deps.delivery.statusLine(chatId, stop ? { replyMarkup: stop } : undefined);
     turn.status.update(turn.progress.join('\n'));
   }
 
   /** Plain text to the chat, labelled with the session's name unless it is the chat's active one. */
-  private async sendLabelled(chatId: number, session: string, text: string): Promise<void> {
+  private async sendLabelled(
+    chatId: number,
+    session: string,
+    text: string,
+    replyMarkup?: InlineKeyboardMarkup,
+  ): Promise<void> {
     const active = (await this.deps.activeSessionOf(chatId)) === session;
-    await this.deps.delivery.sendText(chatId, active ? text : `[${session}] ${text}`);
+    await this.deps.delivery.sendText(
+      chatId,
+      active ? text : `[${session}] ${text}`,
+      replyMarkup ? { replyMarkup } : undefined,
+    );
   }
 
   /** A session used from two chats has a turn state in each: typing and status belong to a chat. */

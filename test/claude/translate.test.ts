@@ -64,8 +64,8 @@ function result(extra: Record<string, unknown>): SDKMessage {
     usage: {
       input_tokens: 120,
       output_tokens: 45,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 3,
+      cache_read_input_tokens: 7,
     },
     modelUsage: {},
     permission_denials: [],
@@ -90,7 +90,7 @@ describe('ClaudeTranslator', () => {
         durationMs: 1234,
         numTurns: 2,
         totalCostUsd: 0.0123,
-        usage: { inputTokens: 120, outputTokens: 45 },
+        usage: { inputTokens: 120, outputTokens: 45, cacheReadTokens: 7, cacheCreationTokens: 3 },
       },
     ]);
   });

@@ -36,4 +36,21 @@ export class RecordingProcess implements LiveProcess {
   async close() {
     this.closed = true;
   }
+  /** Drops what waits behind the message being answered; `interrupted` when one was. */
+  async stop() {
+    const dropped = this.waiting.splice(1).length;
+    return { interrupted: this.waiting.length > 0, dropped };
+  }
+  async sendNext(text: string, origin: ChatId) {
+    this.sent.push(text);
+    this.waiting.splice(1, 0, origin);
+  }
+  dropHeld() {
+    return undefined;
+  }
+  /** What `supportedCommands` answers. */
+  commands: Array<{ name: string; description: string; builtin: boolean; aliases: string[] }> = [];
+  async supportedCommands() {
+    return this.commands;
+  }
 }

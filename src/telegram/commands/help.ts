@@ -5,6 +5,8 @@ export const COMMANDS = [
   { command: 'new', args: '<name> [persona]', description: 'Create a Claude Code session and switch to it' },
   { command: 'session', args: '<name>', description: 'Switch to a session (it keeps running)' },
   { command: 'sessions', args: '', description: 'List sessions' },
+  { command: 'stop', args: '', description: 'Stop the current turn and drop queued messages' },
+  { command: 'usage', args: '[name]', description: 'Tokens and cost per session' },
   { command: 'status', args: '', description: 'Host and Proxmox VE status' },
   { command: 'pbs', args: '', description: 'Proxmox Backup Server status' },
   { command: 'backups', args: '', description: 'Newest backup of every guest' },
@@ -23,7 +25,8 @@ export function helpText(): string {
     '',
     ...lines,
     '',
-    'Anything else you write goes to the active session.',
+    'Anything else you write goes to the active session; start it with ! to interrupt the current turn.',
+    "Claude Code's /compact, /clear, /context, /cost and the project's own commands go to it too.",
   ].join('\n');
 }
 

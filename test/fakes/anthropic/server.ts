@@ -7,7 +7,15 @@ import {
   parseMessagesRequest,
   toolResultsOf,
 } from './request.ts';
-import { type AssistantContent, type ResponseContext, sendError, sendJson, sendStream } from './respond.ts';
+import {
+  type AssistantContent,
+  outputTokens,
+  type ResponseContext,
+  sendError,
+  sendJson,
+  sendStream,
+  sendUsageLimit,
+} from './respond.ts';
 import { echoScript } from './scripts.ts';
 import type { ModelReply, ModelTurn, RecordedRequest, Script } from './types.ts';
 
@@ -101,8 +109,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       model: parsed.model,
       inputTokens: Math.max(1, Math.ceil(raw.length / 4)),
     };
-    const send = (content: AssistantContent, cutOffAfterChars?: number): Promise<void> | void =>
-      parsed.stream ? sendStream(res, content, context, cutOffAfterChars) : sendJson(res, content, context);
+    const send = (content: AssistantContent, cutOffAfterChars?: number): Promise<void> | void => {
+      request.reportedUsage = { inputTokens: context.inputTokens, outputTokens: outputTokens(content) };
+      return parsed.stream
+        ? sendStream(res, content, context, cutOffAfterChars)
+        : sendJson(res, content, context);
+    };
 
     if (request.isTitleRequest) {
       titleRequests.push(request);
@@ -122,6 +134,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       );
     }
     if ('error' in reply) return sendError(res, reply.error, reply.message);
+    if ('usageLimit' in reply) return sendUsageLimit(res, reply.usageLimit.resetsAt, reply.usageLimit.claim);
     if ('toolUse' in reply) {
       const id = `toolu_fake_${String(++ids).padStart(4, '0')}`;
       if (reply.thenText !== undefined) pendingThenText.set(id, reply.thenText);

@@ -14,6 +14,8 @@ export interface RecordedRequest extends ParsedRequest {
   /** A request without tools: Claude Code naming the session. Answered by the fake, never by the script. */
   isTitleRequest: boolean;
   headers: Record<string, string | string[] | undefined>;
+  /** The usage the fake reported in its answer (none for an error answer). */
+  reportedUsage?: { inputTokens: number; outputTokens: number };
   /** Clock time (ms) when the request arrived, before its body was read. */
   receivedAt: number;
   /** Clock time (ms) when the answer's last byte was handed to the socket; unset until then, and for a cut-off stream. */
@@ -43,6 +45,12 @@ export type ModelReply =
   | { toolUse: { name: string; input: Record<string, unknown> }; thenText?: string }
   /** An HTTP error with Anthropic's JSON error body. */
   | { error: ErrorStatus; message?: string }
+  /**
+   * The subscription's usage limit: a 429 with `anthropic-ratelimit-unified-status: rejected`, the
+   * reset (epoch seconds) and the limit that was hit, as the API answers a signed-in Claude Code.
+   * Claude Code only reads these headers when signed in (CLAUDE_CODE_OAUTH_TOKEN, no API key).
+   */
+  | { usageLimit: { resetsAt: number; claim?: 'five_hour' | 'seven_day' } }
   /** A stream that starts `text` and drops the connection after `cutOffAfterChars` characters. */
   | { cutOffAfterChars: number; text: string };
 
