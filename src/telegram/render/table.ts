@@ -6,13 +6,16 @@ import { displayWidth } from './text.ts';
 export const PHONE_COLUMNS = 40;
 
 const COLUMN_SEPARATOR = ' │ ';
+/** Shown for an empty cell of a table laid out as one block per row. */
+const EMPTY_CELL = '—';
 
 type Table = Extract<Block, { type: 'table' }>;
 
 /**
  * A table laid out for a phone. Telegram has no tables: one that fits about 40 columns becomes
  * aligned monospace text in a code block; a wider one becomes one block per row, its first cell as
- * a bold title and each other cell as `Header: value`, keeping the cells' formatting.
+ * `Header: value` on a line of its own (the first one bold, as the row's title), keeping the cells'
+ * formatting.
  */
 export function layoutTable(table: Table): Run[] {
   const columns = Math.max(table.header.length, ...table.rows.map((row) => row.length));
@@ -63,23 +66,22 @@ function oneLine(cell: readonly Run[] | undefined): Run[] {
 
 function rowBlocks(table: Table, columns: number): Run[] {
   const out: Run[] = [];
-  const rows = table.rows.length > 0 ? table.rows : [table.header];
   const labelled = table.rows.length > 0;
-  rows.forEach((row, index) => {
+  (labelled ? table.rows : [table.header]).forEach((row, index) => {
     if (index > 0) out.push({ text: '\n\n', style: {} });
-    let first = true;
+    let lines = 0;
     for (let column = 0; column < columns; column++) {
-      const value = oneLine(row[column]);
-      if (value.length === 0) continue;
-      if (!first) out.push({ text: '\n', style: {} });
       const label = labelled ? cellText(table.header[column]) : '';
-      if (first) {
-        out.push(...value.map((run) => ({ text: run.text, style: { ...run.style, bold: true } })));
-      } else {
-        if (label !== '') out.push({ text: `${label}: `, style: {} });
-        out.push(...value);
-      }
-      first = false;
+      let value = oneLine(row[column]);
+      if (value.length === 0 && label === '') continue;
+      if (value.length === 0) value = [{ text: EMPTY_CELL, style: {} }];
+      if (lines++ > 0) out.push({ text: '\n', style: {} });
+      if (label !== '') out.push({ text: `${label}: `, style: column === 0 ? { bold: true } : {} });
+      out.push(
+        ...(column === 0
+          ? value.map((run) => ({ text: run.text, style: { ...run.style, bold: true } }))
+          : value),
+      );
     }
   });
   return out;

@@ -20,8 +20,12 @@ describe('renderMarkdown: GFM beyond the basics', () => {
   });
 
   it('numbers footnote references and lists the notes after a rule', () => {
-    const parsed = renderOne('Disk is fine[^disk] and so is RAM[^ram].\n\n[^disk]: 81 % used.\n[^ram]: *Plenty* left.');
-    expect(parsed.text).toBe('Disk is fine[1] and so is RAM[2].\n\n──────────\n\n[1] 81 % used.\n[2] Plenty left.');
+    const parsed = renderOne(
+      'Disk is fine[^disk] and so is RAM[^ram].\n\n[^disk]: 81 % used.\n[^ram]: *Plenty* left.',
+    );
+    expect(parsed.text).toBe(
+      'Disk is fine[1] and so is RAM[2].\n\n──────────\n\n[1] 81 % used.\n[2] Plenty left.',
+    );
     expect(covered(parsed, 'italic')).toEqual(['Plenty']);
   });
 
@@ -30,19 +34,19 @@ describe('renderMarkdown: GFM beyond the basics', () => {
       [
         '| Service | Host | Status | Notes |',
         '|---|---|---|---|',
-        '| postgres | db-1.home.lan | running | primary, 81 % disk |',
-        '| nginx | web-1 | `stopped` | see [log](https://x.io/l) |',
+        '| postgres | db-1.home.lan | running | primary, [81 %](https://grafana.lan/d) disk |',
+        '| nginx | web-1 | `stopped` | |',
       ].join('\n'),
     );
     expect(parsed.text).toBe(
       [
-        'postgres\nHost: db-1.home.lan\nStatus: running\nNotes: primary, 81 % disk',
-        'nginx\nHost: web-1\nStatus: stopped\nNotes: see log',
+        'Service: postgres\nHost: db-1.home.lan\nStatus: running\nNotes: primary, 81 % disk',
+        'Service: nginx\nHost: web-1\nStatus: stopped\nNotes: —',
       ].join('\n\n'),
     );
-    expect(covered(parsed, 'bold')).toEqual(['postgres', 'nginx']);
+    expect(covered(parsed, 'bold')).toEqual(['Service: postgres', 'Service: nginx']);
     expect(covered(parsed, 'code')).toEqual(['stopped']);
-    expect(covered(parsed, 'text_link')).toEqual(['log']);
+    expect(covered(parsed, 'text_link')).toEqual(['81 %']);
     expect(parsed.entities.some((entity) => entity.type === 'pre')).toBe(false);
   });
 
@@ -53,8 +57,12 @@ describe('renderMarkdown: GFM beyond the basics', () => {
   });
 
   it('shows raw HTML as the text it is, in blocks and inline', () => {
-    const parsed = renderOne('<details>\n<summary>Log</summary>\n</details>\n\nPress <kbd>Ctrl</kbd> & <b>go</b>.');
-    expect(parsed.text).toBe('<details>\n<summary>Log</summary>\n</details>\n\nPress <kbd>Ctrl</kbd> & <b>go</b>.');
+    const parsed = renderOne(
+      '<details>\n<summary>Log</summary>\n</details>\n\nPress <kbd>Ctrl</kbd> & <b>go</b>.',
+    );
+    expect(parsed.text).toBe(
+      '<details>\n<summary>Log</summary>\n</details>\n\nPress <kbd>Ctrl</kbd> & <b>go</b>.',
+    );
     expect(parsed.entities).toEqual([]);
   });
 
@@ -83,7 +91,9 @@ describe('renderMarkdown: GFM beyond the basics', () => {
     const quotes = `${'> '.repeat(150)}deep words here`;
     const lists = Array.from({ length: 80 }, (_, depth) => `${'  '.repeat(depth)}- level${depth}`).join('\n');
     for (const markdown of [quotes, lists]) {
-      const text = renderMarkdown(markdown).map((chunk) => chunk.plain).join('\n');
+      const text = renderMarkdown(markdown)
+        .map((chunk) => chunk.plain)
+        .join('\n');
       for (const word of markdown.match(/[a-z]+\d*/g) ?? []) expect(text).toContain(word);
     }
   });
