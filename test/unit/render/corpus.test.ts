@@ -35,46 +35,62 @@ function expectShownWhole(markdown: string, referenceHtml: string, maxLength: nu
   expectWordsShown(referenceHtml, chunks);
 }
 
+/** Thousands of messages, each checked like Telegram would: slow on a busy machine. */
+const SLOW = { timeout: 180_000 };
+
 describe('renderMarkdown on the CommonMark spec examples', () => {
-  it(`sends every one of the ${spec.length} examples as valid messages showing every word of the spec's HTML`, () => {
-    expect(spec.length).toBeGreaterThan(600);
-    for (const example of spec) {
-      for (const maxLength of [4096, 40]) {
-        try {
-          expectShownWhole(example.markdown, example.html, maxLength);
-        } catch (error) {
-          throw new Error(`example ${example.number} (${example.section}), maxLength ${maxLength}: ${error}`);
+  it(
+    `sends every one of the ${spec.length} examples as valid messages showing every word of the spec's HTML`,
+    SLOW,
+    () => {
+      expect(spec.length).toBeGreaterThan(600);
+      for (const example of spec) {
+        for (const maxLength of [4096, 40]) {
+          try {
+            expectShownWhole(example.markdown, example.html, maxLength);
+          } catch (error) {
+            throw new Error(
+              `example ${example.number} (${example.section}), maxLength ${maxLength}: ${error}`,
+            );
+          }
         }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('renderMarkdown on GFM and on long realistic answers', () => {
-  it('sends every GFM extension example as valid messages showing every word', () => {
+  it('sends every GFM extension example as valid messages showing every word', SLOW, () => {
     for (const markdown of GFM_EXAMPLES) {
       for (const maxLength of [4096, 40]) expectShownWhole(markdown, reference(markdown), maxLength);
     }
   });
 
-  it('splits long answers with code, tables, nested lists, CJK, RTL and emoji into valid messages', () => {
-    for (const markdown of [longAnswer(60), `${debuggingAnswer}\n${planAnswer}\n${emojiAnswer}`.repeat(30)]) {
-      const chunks = renderMarkdown(markdown);
-      expect(chunks.length).toBeGreaterThan(3);
-      const parsed = expectSendable(chunks);
-      expectWordsShown(reference(markdown), chunks);
-      // Every code block here names its language, also in a message that continues one; only the
-      // narrow tables are code blocks without one.
-      for (const chunk of parsed) {
-        for (const entity of chunk.entities.filter((e) => e.type === 'pre')) {
-          const code = chunk.text.slice(entity.offset, entity.offset + entity.length);
-          if (!code.includes('│')) expect(entity.language).toMatch(/^(ts|typescript|sh|bash|python)$/);
+  it(
+    'splits long answers with code, tables, nested lists, CJK, RTL and emoji into valid messages',
+    SLOW,
+    () => {
+      for (const markdown of [
+        longAnswer(60),
+        `${debuggingAnswer}\n${planAnswer}\n${emojiAnswer}`.repeat(30),
+      ]) {
+        const chunks = renderMarkdown(markdown);
+        expect(chunks.length).toBeGreaterThan(3);
+        const parsed = expectSendable(chunks);
+        expectWordsShown(reference(markdown), chunks);
+        // Every code block here names its language, also in a message that continues one; only the
+        // narrow tables are code blocks without one.
+        for (const chunk of parsed) {
+          for (const entity of chunk.entities.filter((e) => e.type === 'pre')) {
+            const code = chunk.text.slice(entity.offset, entity.offset + entity.length);
+            if (!code.includes('│')) expect(entity.language).toMatch(/^(ts|typescript|sh|bash|python)$/);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
-  it('never cuts a surrogate pair, wherever the limit falls', () => {
+  it('never cuts a surrogate pair, wherever the limit falls', SLOW, () => {
     const markdown = longAnswer(4);
     const whole = unmarked(renderMarkdown(markdown, { maxLength: 1_000_000 }))
       .join('')
@@ -86,7 +102,7 @@ describe('renderMarkdown on GFM and on long realistic answers', () => {
     }
   });
 
-  it('renders pathological inputs correctly (their speed is measured in bench/render.ts)', () => {
+  it('renders pathological inputs correctly (their speed is measured in bench/render.ts)', SLOW, () => {
     const inputs = [
       '*'.repeat(20_000),
       '_'.repeat(20_000),

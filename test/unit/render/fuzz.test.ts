@@ -71,8 +71,11 @@ function randomMarkdown(next: () => number): string {
   return text;
 }
 
+/** 400 inputs, some cut into hundreds of messages each checked like Telegram would: slow on a busy machine. */
+const SLOW = { timeout: 180_000 };
+
 describe('renderMarkdown on arbitrary Markdown-ish input', () => {
-  it('always produces messages Telegram accepts, within the limits, showing every word', () => {
+  it('always produces messages Telegram accepts, within the limits, showing every word', SLOW, () => {
     let nonBlank = 0;
     for (let seed = 1; seed <= 400; seed++) {
       const next = random(seed);
