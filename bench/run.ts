@@ -15,6 +15,7 @@ import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
 import { RELAY_PATH } from './relay-log.ts';
+import { renderBenchReport } from './render.ts';
 import {
   type BenchResults,
   cliOwnMedianMs,
@@ -333,6 +334,7 @@ async function main(): Promise<void> {
   console.log(firstReplyTable(results));
   const cliOwnMs = cliOwnMedianMs(results.botTurns);
   console.log(`\n${notes(Date.now() - startedAt, leftBehind, loadAtStart, cliOwnMs)}`);
+  console.log(renderBenchReport(progress));
 }
 
 await main();
