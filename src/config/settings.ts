@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { durationSetting } from './duration.ts';
 
 const optionalText = z
   .string()
@@ -92,6 +93,7 @@ const envSchema = z.object({
   KUMA_URL: httpUrl,
   KUMA_API_KEY: optionalText,
   PING_HOSTS: pingHosts,
+  SESSION_IDLE_TIMEOUT: durationSetting('10m'),
 });
 
 /** A Proxmox API (PVE or PBS): fully configured, or absent. */
@@ -114,6 +116,8 @@ export interface Settings {
   beszel?: { url: string; email: string; password: string };
   kuma?: { url: string; apiKey: string };
   pingHosts: PingTarget[];
+  /** SESSION_IDLE_TIMEOUT in ms: a live session idle this long has its process ended; 0 never. */
+  idleTimeoutMs: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -190,6 +194,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       apiKey: e.KUMA_API_KEY as string,
     })),
     pingHosts: e.PING_HOSTS ?? [],
+    idleTimeoutMs: e.SESSION_IDLE_TIMEOUT,
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),

@@ -26,6 +26,10 @@ export const SessionMetadataSchema = z.looseObject({
   claude_session_id: z.string().min(1).nullable(),
   /** Set by `/model`; null means the persona's model (or Claude Code's default). */
   model_override: z.string().min(1).nullable().default(null),
+  /** Set by `/timeout`: minutes without activity before the process is ended; 0 never; absent: the setting. */
+  idle_timeout_minutes: z.number().int().min(0).max(1440).nullable().optional(),
+  /** When its Claude Code kept crashing and it was given up on; cleared when it is started again. */
+  failed_at: isoTime.nullable().optional(),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -37,6 +41,8 @@ export interface MetadataPatch {
   last_active_at?: string;
   claude_session_id?: string | null;
   model_override?: string | null;
+  idle_timeout_minutes?: number | null;
+  failed_at?: string | null;
 }
 
 export interface Session {
