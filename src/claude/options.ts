@@ -7,6 +7,7 @@ import type {
 import type { Logger } from '../logging.ts';
 import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
 import { type ClaudeProcessHandle, KILL_GRACE_MS, spawnClaudeCode } from './spawn.ts';
+import type { CrashPolicy } from './supervisor.ts';
 
 export interface ClaudeSessionOptions {
   /** The session directory: Claude Code's working directory. */
@@ -29,11 +30,8 @@ export interface ClaudeSessionOptions {
   settingSources?: SettingSource[];
   /** Between SIGTERM and SIGKILL when a process is ended; default KILL_GRACE_MS. */
   killGraceMs?: number;
-  /**
-   * Restarts after unexpected exits without a finished turn in between, before giving up until
-   * the next `send`. A turn that failed before asking the model anything does not count as finished.
-   */
-  maxRestarts?: number;
+  /** How many unexpected exits within how long are restarted before giving up (see CrashSupervisor). */
+  crashPolicy?: CrashPolicy;
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
 }

@@ -16,7 +16,10 @@ export function durationSetting(fallback: string) {
       if (text === '0') return 0;
       const match = /^(\d{1,6})(s|m|h)$/.exec(text);
       if (!match) {
-        ctx.addIssue({ code: 'custom', message: `must be a duration like 45s, 10m or 2h, or 0 (got '${text}')` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a duration like 45s, 10m or 2h, or 0 (got '${text}')`,
+        });
         return z.NEVER;
       }
       return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];

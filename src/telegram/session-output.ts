@@ -1,3 +1,4 @@
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { ClaudeEvent } from '../claude/events.ts';
 import type { Logger } from '../logging.ts';
 import {
@@ -9,6 +10,7 @@ import {
 } from './copy/claude.ts';
 import { toolProgressLine } from './copy/tools.ts';
 import type { Delivery } from './delivery.ts';
+import { errorButtons } from './lifecycle-buttons.ts';
 
 /** How many recent progress lines the status message shows. */
 const PROGRESS_LINES = 4;
@@ -106,7 +108,7 @@ export class SessionOutput {
         turn.failed = true;
         // A process that died or gave up ends no turn with a result: its status and typing end here.
         if (!this.deps.isBusy(session, chatId)) await this.endTurn(turn);
-        await this.sendLabelled(chatId, session, errorNotice(event));
+        await this.sendLabelled(chatId, session, errorNotice(event, session), errorButtons(event, session));
         return;
       case 'completed': {
         const answer = event.answer.trim() || turn.texts.join('\n\n').trim();
@@ -144,9 +146,16 @@ export class SessionOutput {
   }
 
   /** Plain text to the chat, labelled with the session's name unless it is the chat's active one. */
-  private async sendLabelled(chatId: number, session: string, text: string): Promise<void> {
+  private async sendLabelled(
+    chatId: number,
+    session: string,
+    text: string,
+    replyMarkup?: InlineKeyboardMarkup,
+  ): Promise<void> {
     const active = (await this.deps.activeSessionOf(chatId)) === session;
-    await this.deps.delivery.sendText(chatId, active ? text : `[${session}] ${text}`);
+    const labelled = active ? text : `[${session}] ${text}`;
+    if (replyMarkup) await this.deps.delivery.sendText(chatId, labelled, { replyMarkup });
+    else await this.deps.delivery.sendText(chatId, labelled);
   }
 
   /** A session used from two chats has a turn state in each: typing and status belong to a chat. */
