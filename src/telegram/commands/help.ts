@@ -4,7 +4,8 @@ import { Composer, type Context } from 'grammy';
 export const COMMANDS = [
   { command: 'new', args: '<name> [persona]', description: 'Create a Claude Code session and switch to it' },
   { command: 'session', args: '<name>', description: 'Switch to a session (it keeps running)' },
-  { command: 'sessions', args: '', description: 'List sessions' },
+  { command: 'sessions', args: '', description: 'List sessions: state, model, last activity, memory' },
+  { command: 'timeout', args: '[minutes]', description: 'Idle timeout of the active session (0 = never)' },
   { command: 'status', args: '', description: 'Host and Proxmox VE status' },
   { command: 'pbs', args: '', description: 'Proxmox Backup Server status' },
   { command: 'backups', args: '', description: 'Newest backup of every guest' },
