@@ -3,40 +3,19 @@
  * with the whole history, a conversation that cannot be resumed, /timeout and /sessions.
  * Crashes and restarts of the bot are in lifecycle-restart.test.ts.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelTurn } from '../fakes/anthropic/index.ts';
 import { claudeProcesses, defunctClaudes, OWNER_ID, startWorld, type World, waitUntil } from './harness.ts';
+import { metadataOf, modelAsked, processesOf, requestWith, slowOrEcho } from './lifecycle-helpers.ts';
 
 const chat = OWNER_ID;
-
-/** Slow answers (about 4 s) for messages starting with `slow`, the echo for the rest. */
-function script(turn: ModelTurn) {
-  const text = `You said: ${turn.userText}`;
-  if (!turn.userText.startsWith('slow')) return { text };
-  return { text, chunks: text.split(/(?= )/), chunkDelayMs: 4_000 / text.split(' ').length };
-}
-
-export function metadataOf(world: World, name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(world.dataDir, 'sessions', name, 'metadata.json'), 'utf8'));
-}
-
-export async function processesOf(world: World, name: string) {
-  const dir = path.join(world.dataDir, 'sessions', name);
-  return (await claudeProcesses(world.home)).filter((p) => p.cwd === dir);
-}
-
-/** The main-loop request that carried `text` last. */
-function requestWith(world: World, text: string) {
-  return world.model.requests.findLast((request) => JSON.stringify(request.messages).includes(text));
-}
 
 describe('idle suspend and resume, end to end', () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await startWorld({ script });
+    world = await startWorld({ script: slowOrEcho });
     await world.startBot({ SESSION_IDLE_TIMEOUT: '2s' });
   }, 60_000);
   afterAll(() => world?.close(), 30_000);
@@ -63,7 +42,7 @@ describe('idle suspend and resume, end to end', () => {
 
   it('the idle timer does not end a turn that takes longer than the timeout', async () => {
     world.say('slow and steady wins the race');
-    await waitUntil(() => requestWith(world, 'slow and steady') !== undefined, 30_000);
+    await modelAsked(world, 'slow and steady');
     const [working] = await processesOf(world, 'idler');
     expect(working).toBeDefined();
     await world.tg.waitForMessage(chat, 'You said: slow and steady wins the race', { timeoutMs: 30_000 });
