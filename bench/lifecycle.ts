@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (second part): what idle suspend gives back and what resume costs. The real bot
- * (`npm start`, SESSION_IDLE_TIMEOUT=5s), the real Claude Code CLI, the fake model and Telegram.
+ * (`npm start`; `/timeout 1` once the sessions are used), the real Claude Code CLI, the fake model and Telegram.
  * - Memory: RSS of every Claude Code process (and its descendants) with N sessions used, then once
  *   idle suspend has ended them; the bot's own RSS beside it. Target: back to the bot alone.
  * - Resume: from a message to a suspended session to its answer at Telegram, beside the CLI alone
@@ -21,7 +21,8 @@ import { answerTo, command, measureBotTurn, until } from './through-bot.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10);
 const RESUME_TRIALS = 3;
-const IDLE_TIMEOUT = '5s';
+/** Sessions are set up with no idle timeout (the setup takes longer than a short one), then given this many minutes. */
+const IDLE_MINUTES = 1;
 const DEADLINE_MS = 300_000;
 /** Issue 12: the bot adds at most this to the CLI's own cold resume. */
 const RESUME_TARGET_MS = 10;
@@ -61,7 +62,7 @@ async function cliAloneResume(world: World, cwd: string, sessionId: string, text
 }
 
 async function measure(world: World) {
-  await world.startBot({ LOG_LEVEL: 'info', SESSION_IDLE_TIMEOUT: IDLE_TIMEOUT });
+  await world.startBot({ LOG_LEVEL: 'info', SESSION_IDLE_TIMEOUT: '0' });
   const idle = await memory(world);
   progress(`${SESSIONS} sessions, each used once, each the active session of its own chat`);
   for (let i = 0; i < SESSIONS; i++) {
@@ -69,14 +70,23 @@ async function measure(world: World) {
     await measureBotTurn(world, chatOf(i), `s-${i} hello`);
   }
   const busy = await memory(world);
-  progress(`waiting for idle suspend (${IDLE_TIMEOUT})`);
+  progress(`/timeout ${IDLE_MINUTES} in every chat, then waiting for idle suspend`);
+  for (let i = 0; i < SESSIONS; i++)
+    await command(
+      world,
+      chatOf(i),
+      `/timeout ${IDLE_MINUTES}`,
+      `Idle timeout for 's-${i}': ${IDLE_MINUTES} min.`,
+    );
   let left = SESSIONS;
   const watcher = setInterval(() => {
     void claudeProcesses(world.home).then((found) => {
       left = found.length;
     });
   }, 100);
-  await until(() => left === 0, 60_000, 'idle suspend').finally(() => clearInterval(watcher));
+  await until(() => left === 0, (IDLE_MINUTES + 1) * 60_000, 'idle suspend').finally(() =>
+    clearInterval(watcher),
+  );
   await delay(500);
   const suspended = await memory(world);
 
@@ -91,10 +101,15 @@ async function measure(world: World) {
     const session = await store.get(`s-${i}`);
     const id = session?.metadata.claude_session_id;
     if (!session || !id) throw new Error(`s-${i} has no Claude session to resume`);
-    progress(`resume ${i + 1}/${RESUME_TRIALS}: the CLI alone, then through the bot, same transcript`);
+    progress(`resume ${i + 1}/${RESUME_TRIALS}: the CLI alone and through the bot, same transcript`);
+    const throughBot = async () => {
+      const turn = await measureBotTurn(world, chatOf(i), `bot resume ${i}`);
+      bot.push(turn.replyAt - turn.queuedAt);
+    };
+    // Alternating which goes first, so neither always resumes the longer transcript.
+    if (i % 2 === 1) await throughBot();
     alone.push(await cliAloneResume(world, session.dir, id, `alone resume ${i}`));
-    const turn = await measureBotTurn(world, chatOf(i), `bot resume ${i}`);
-    bot.push(turn.replyAt - turn.queuedAt);
+    if (i % 2 === 0) await throughBot();
   }
   return { idle, busy, suspended, bot, alone };
 }
@@ -127,7 +142,7 @@ async function main(): Promise<void> {
           ['bot started, no session', String(r.idle.claudeCount), mb(r.idle.claude), mb(r.idle.bot), ''],
           [`${SESSIONS} sessions used`, String(r.busy.claudeCount), mb(r.busy.claude), mb(r.busy.bot), ''],
           [
-            `after ${IDLE_TIMEOUT} idle`,
+            `after ${IDLE_MINUTES} min idle`,
             String(r.suspended.claudeCount),
             mb(r.suspended.claude),
             mb(r.suspended.bot),

@@ -43,7 +43,9 @@ export class SessionLifecycle implements ProcessWatcher {
 
   event(name: string, event: ClaudeEvent): void {
     this.timers.activity(name);
-    if (event.type === 'error' && event.kind === 'process_gave_up') void this.markFailed(name);
+    // After this turn of the event loop: a death gives up with one notice per chat, all to be delivered first.
+    if (event.type === 'error' && event.kind === 'process_gave_up')
+      setImmediate(() => void this.markFailed(name));
   }
 
   stopped(name: string): void {

@@ -29,6 +29,7 @@ function setup(idleTimeoutMs = 10 * MINUTE) {
   const chats = new ChatStore({ dataDir, logger });
   const personas = new PersonaLibrary({ shippedDir: SHIPPED_PERSONAS_DIR, ownerDir: `${dataDir}/p`, logger });
   const processes: RecordingProcess[] = [];
+  const events: Array<{ chatId: unknown; event: ClaudeEvent }> = [];
   const manager = new SessionManager({
     sessions: store,
     chats,
@@ -42,9 +43,9 @@ function setup(idleTimeoutMs = 10 * MINUTE) {
       processes.push(process);
       return process;
     },
-    onEvent: () => {},
+    onEvent: (chatId, _session, event) => events.push({ chatId, event }),
   });
-  return { manager, store, clock, processes };
+  return { manager, store, clock, processes, events };
 }
 
 function completed(sessionId = 'abc-123'): ClaudeEvent {
@@ -163,6 +164,29 @@ describe('failed sessions', () => {
     expect((await store.get('work'))?.metadata.failed_at).toBeNull();
     expect(processes).toHaveLength(2);
     expect((await manager.send(1, 'hello?')).ok).toBe(true);
+  });
+
+  it('every chat hears of the give-up before the process is dropped', async () => {
+    const { manager, processes, events } = setup();
+    await manager.create(1, 'work');
+    const gaveUp = {
+      type: 'error',
+      kind: 'process_gave_up',
+      death: killed,
+      crashes: 4,
+      windowMs: 600_000,
+    } as const;
+    const process = processes[0] as RecordingProcess;
+    process.waiting.push(1, 2);
+    process.emit({ ...gaveUp, unanswered: 1 });
+    process.waiting.shift();
+    process.emit({ ...gaveUp, unanswered: 1 });
+    await settle();
+    expect(events.map(({ chatId, event }) => [chatId, event.type])).toEqual([
+      [1, 'error'],
+      [2, 'error'],
+    ]);
+    expect(process.closed).toBe(true);
   });
 });
 
