@@ -17,7 +17,11 @@ const MINUTE = 60_000;
 let dataDir: string;
 let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir: dataDir, cleanup } = await makeTempDir()));
-afterEach(() => cleanup());
+// Metadata writes a test did not wait for finish before the directory goes.
+afterEach(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await cleanup();
+});
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -74,10 +78,9 @@ describe('idle suspend and resume', () => {
     await settle();
     expect(processes[0]?.closed).toBe(true);
     expect(manager.isLive('work')).toBe(false);
-    expect((await store.get('work'))?.metadata).toMatchObject({
-      status: 'suspended',
-      claude_session_id: 'abc-123',
-    });
+    await expect
+      .poll(async () => (await store.get('work'))?.metadata)
+      .toMatchObject({ status: 'suspended', claude_session_id: 'abc-123' });
 
     clock.advance(5 * MINUTE);
     const sent = await manager.send(1, 'back again');
@@ -154,9 +157,8 @@ describe('failed sessions', () => {
       crashes: 4,
       windowMs: 600_000,
     });
-    await settle();
-    expect(processes[0]?.closed).toBe(true);
-    expect((await store.get('work'))?.metadata.failed_at).toEqual(expect.any(String));
+    await expect.poll(() => processes[0]?.closed).toBe(true);
+    await expect.poll(async () => (await store.get('work'))?.metadata.failed_at).toEqual(expect.any(String));
     expect(await manager.send(1, 'hello?')).toEqual({ ok: false, reason: 'session_failed', name: 'work' });
     expect((await manager.overview()).sessions.map((s) => s.state)).toEqual(['failed']);
 
@@ -186,7 +188,7 @@ describe('failed sessions', () => {
       [1, 'error'],
       [2, 'error'],
     ]);
-    expect(process.closed).toBe(true);
+    await expect.poll(() => process.closed).toBe(true);
   });
 });
 
