@@ -41,9 +41,7 @@ describe('crashes and restarts, end to end', () => {
       { timeoutMs: 15_000 },
     );
     await world.tg.waitForMessage(chat, 'You said: slow work please', { timeoutMs: 30_000 });
-    const resumed = world.model.requests.findLast((r) =>
-      JSON.stringify(r.messages).includes('slow work please'),
-    );
+    const resumed = requestWith(world, 'slow work please');
     expect(JSON.stringify(resumed?.messages)).toContain('first words');
     expect(await defunctClaudes()).toEqual([]);
   });
