@@ -6,6 +6,7 @@ import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
 import { ChatStore } from './sessions/chat-store.ts';
+import { InterruptedTurns } from './sessions/interrupted.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionStore } from './sessions/session-store.ts';
@@ -13,7 +14,9 @@ import { createBot, installFallbacks, registerCommandMenu, startPolling } from '
 import { controlButtons, controlCommands } from './telegram/commands/control.ts';
 import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
+import { lifecycleCommands } from './telegram/commands/lifecycle.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
+import { cutOffText } from './telegram/copy/lifecycle.ts';
 import { createDelivery } from './telegram/delivery.ts';
 import { SessionOutput } from './telegram/session-output.ts';
 
@@ -58,6 +61,7 @@ export async function startApp(settings: Settings): Promise<void> {
     personas,
     now,
     logger,
+    idleTimeoutMs: settings.idleTimeoutMs,
     onEvent: (chatId, session, event) => output.handle(Number(chatId), session, event),
     startProcess: ({ session, persona, chatOf }) =>
       createClaudeSession({
@@ -91,9 +95,16 @@ export async function startApp(settings: Settings): Promise<void> {
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
     controlCommands({ manager, output }),
+    lifecycleCommands({ manager }),
     sessionCommands({ manager, personas, output }),
   );
   installFallbacks(bot);
+
+  // Before polling: the statuses are right, and the cut-off turns are told before new answers.
+  await manager.afterRestart();
+  const interrupted = new InterruptedTurns({ dataDir: settings.dataDir, logger });
+  for (const turn of await interrupted.take())
+    void delivery.sendText(Number(turn.chatId), cutOffText(turn.session, turn.unanswered));
 
   const runner = startPolling(bot, logger);
   logger.info({ apiRoot: settings.telegramApiRoot, dataDir: settings.dataDir }, 'bot started');
@@ -110,9 +121,13 @@ export async function startApp(settings: Settings): Promise<void> {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    // Telegram will not deliver these messages again: say so before their processes go.
-    for (const work of manager.unansweredWork())
-      output.shuttingDown(Number(work.chatId), work.session, work.unanswered);
+    // Telegram will not deliver these messages again: say so before their processes go, and
+    // again after the restart, in case this notice cannot reach Telegram now.
+    const cutOff = manager.unansweredWork();
+    for (const work of cutOff) output.shuttingDown(Number(work.chatId), work.session, work.unanswered);
+    const recorded = interrupted
+      .record(cutOff)
+      .catch((error: unknown) => logger.error({ err: error }, 'could not record the cut-off turns'));
     // Polling stops at once when Telegram answers; an unreachable Telegram must not hold up the exit.
     const pollingStopped = runner.isRunning() ? runner.stop() : Promise.resolve();
     await Promise.allSettled([
@@ -120,6 +135,7 @@ export async function startApp(settings: Settings): Promise<void> {
       manager.closeAll(),
       // Answers and notices on their way out are sent, unless Telegram is too slow for the deadline.
       Promise.race([output.drained(), delay(OUTPUT_DRAIN_MS)]),
+      recorded,
     ]);
     logger.info('stopped');
     process.exit(0);

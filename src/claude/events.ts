@@ -33,21 +33,23 @@ export type ClaudeError =
   | { kind: 'execution_failed'; errors: string[] }
   /** The process died with a message in flight that used no tools: it restarts and answers it. */
   | { kind: 'process_restarting'; death: ProcessDeath }
+  /** The process died while no message was being answered: it restarts with the conversation. */
+  | { kind: 'process_restarted'; death: ProcessDeath }
   /**
    * The process died while Claude was using tools for a message: it restarts, but that message
    * is not sent again, as part of it may be done already.
    */
   | { kind: 'process_restarting_after_tools'; death: ProcessDeath }
   /**
-   * The process kept dying without finishing a turn: no more restarts until the next message.
+   * The process died `crashes` times within `windowMs`: no more restarts (until the next message).
    * `unanswered`: how many of this origin's messages were dropped (0: none were waiting).
    */
-  | { kind: 'process_gave_up'; death: ProcessDeath; unanswered: number }
+  | { kind: 'process_gave_up'; death: ProcessDeath; unanswered: number; crashes: number; windowMs: number }
   /**
-   * Claude Code has no transcript of the session to resume, so a fresh one was started.
-   * `answering`: a message waits and the fresh session answers it.
+   * Claude Code has no transcript of the session to resume. Nothing is started until
+   * `ClaudeSession.startFresh()`; `held`: the messages waiting for that decision.
    */
-  | { kind: 'conversation_not_found'; missingSessionId: string; answering: boolean };
+  | { kind: 'conversation_not_found'; missingSessionId: string; held: number };
 
 export type ClaudeErrorKind = ClaudeError['kind'];
 

@@ -7,6 +7,7 @@ import type {
 import type { Logger } from '../logging.ts';
 import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
 import { type ClaudeProcessHandle, KILL_GRACE_MS, spawnClaudeCode } from './spawn.ts';
+import type { CrashPolicy } from './supervisor.ts';
 import type { HoldTimers } from './usage-limit.ts';
 
 export interface ClaudeSessionOptions {
@@ -31,17 +32,14 @@ export interface ClaudeSessionOptions {
   /** Between SIGTERM and SIGKILL when a process is ended; default KILL_GRACE_MS. */
   killGraceMs?: number;
   /**
-   * Restarts after unexpected exits without a finished turn in between, before giving up until
-   * the next `send`. A turn that failed before asking the model anything does not count as finished.
-   */
-  maxRestarts?: number;
-  /**
    * Where the resumed conversation's cumulative cost stood (the last `totalCostUsd` seen):
    * Claude Code restores it on resume, so each turn's own cost is what it adds to this.
    */
   costBaselineUsd?: number;
   /** The clock of a usage-limit hold; tests pass a manual one. */
   holdTimers?: HoldTimers;
+  /** How many unexpected exits within how long are restarted before giving up (see CrashSupervisor). */
+  crashPolicy?: CrashPolicy;
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
 }

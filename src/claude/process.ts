@@ -13,7 +13,8 @@ export type { ClaudeSessionOptions } from './options.ts';
 export type { UserContent } from './queue.ts';
 export type { ClaudeCommand } from './runner.ts';
 
-export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'closed';
+/** `held`: Claude Code has no transcript to resume; messages wait for `startFresh()`. */
+export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'held' | 'closed';
 
 /** What a stop did: interrupted the turn being answered, dropped `dropped` waiting messages. */
 export interface StopResult {
@@ -33,7 +34,8 @@ const INTERRUPTED_TURN_ERRORS: ReadonlySet<ClaudeError['kind']> = new Set([
  * Messages wait in the session's own queue and go to Claude one at a time, each after the
  * previous turn's result, so every answer belongs to exactly one message. A process that dies
  * is replaced by one resuming the same Claude session (see CrashSupervisor); if Claude Code has
- * no transcript of that session, a fresh one is started instead.
+ * no transcript of that session, nothing more is started and messages are held until the owner
+ * chooses `startFresh()`: a conversation is never replaced without them knowing.
  *
  * @example
  * const session = createClaudeSession({ cwd, env: process.env, logger });
@@ -48,13 +50,15 @@ export class ClaudeSession {
   private closed = false;
   private closing: Promise<void> | undefined;
   private currentSessionId: string | undefined;
+  /** The transcript to resume is missing: messages wait for startFresh(). */
+  private held = false;
   private readonly log: Logger;
   private readonly costs: TurnCostMeter;
   private readonly hold: UsageHold;
 
   constructor(private readonly options: ClaudeSessionOptions) {
     this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
-    this.supervisor = new CrashSupervisor(options.maxRestarts);
+    this.supervisor = new CrashSupervisor(options.crashPolicy);
     this.currentSessionId = options.resume;
     this.costs = new TurnCostMeter(options.resume ? options.costBaselineUsd : 0);
     this.hold = new UsageHold(options.holdTimers ?? systemHoldTimers, () => this.holdLifted());
@@ -63,6 +67,7 @@ export class ClaudeSession {
 
   get state(): ClaudeSessionState {
     if (this.closed) return 'closed';
+    if (this.held) return 'held';
     if (this.queue.busy) return 'busy';
     return this.runner?.ready ? 'idle' : 'starting';
   }
@@ -99,8 +104,26 @@ export class ClaudeSession {
   send(content: UserContent, origin?: MessageOrigin): void {
     if (this.closed) throw new Error('ClaudeSession: send after close');
     this.queue.add(content, origin);
+    if (this.held) {
+      this.emit({ type: 'error', ...this.missingConversation() }, origin);
+      return;
+    }
     if (!this.runner) this.launch();
     this.pump();
+  }
+
+  /**
+   * After `conversation_not_found`: starts a new Claude conversation and answers the held
+   * messages. False when there was nothing to decide (the session is not held).
+   */
+  startFresh(): boolean {
+    if (this.closed || !this.held) return false;
+    this.held = false;
+    this.currentSessionId = undefined;
+    this.log.info('starting a fresh conversation, as the owner chose');
+    if (!this.runner) this.launch();
+    this.pump();
+    return true;
   }
 
   /** Stops the current turn; queued messages carry on afterwards. */
@@ -232,10 +255,7 @@ export class ClaudeSession {
       else this.queue.finishTurn();
       // A turn that failed before the model was asked anything proves nothing: not that the
       // process works, nor that its session id (never announced by `started`) has a transcript.
-      if (!event.isError || event.numTurns > 0) {
-        this.currentSessionId = event.sessionId;
-        this.supervisor.progressed();
-      }
+      if (!event.isError || event.numTurns > 0) this.currentSessionId = event.sessionId;
     }
     this.emit(event, origin);
     if (event.type === 'completed') this.pump();
@@ -269,7 +289,7 @@ export class ClaudeSession {
     if (this.closed) return;
     this.runner = undefined;
     if (runner.conversationMissing) {
-      this.startFreshConversation(runner.resume, this.queue.takeInFlight());
+      this.holdForFreshStart(runner.resume);
       return;
     }
     this.log.warn({ err: failure, exit }, 'claude process died');
@@ -278,20 +298,21 @@ export class ClaudeSession {
     if (restart) this.relaunch(restart.resend, restart.delayMs);
   }
 
-  /** Dropping the resume id is what ends the loop: a process without one cannot miss it. */
-  private startFreshConversation(missing: string | undefined, lost: QueuedMessage | undefined): void {
-    this.log.warn(
-      { resume: missing },
-      'claude has no transcript of the session to resume; starting a fresh one',
-    );
-    this.currentSessionId = undefined;
-    const error: ClaudeError = {
+  /** Nothing is started again until the owner decides: `startFresh()`, or another session. */
+  private holdForFreshStart(missing: string | undefined): void {
+    this.log.warn({ resume: missing }, 'claude has no transcript of the session to resume; holding messages');
+    const lost = this.queue.takeInFlight();
+    if (lost !== undefined) this.queue.putFirst(lost);
+    this.held = true;
+    this.emit({ type: 'error', ...this.missingConversation() }, lost?.origin ?? this.queue.origins[0]);
+  }
+
+  private missingConversation(): ClaudeError {
+    return {
       kind: 'conversation_not_found',
-      missingSessionId: missing ?? '',
-      answering: lost !== undefined,
+      missingSessionId: this.currentSessionId ?? '',
+      held: this.queue.length,
     };
-    this.emit({ type: 'error', ...error }, lost?.origin);
-    this.relaunch(lost);
   }
 
   /** A new process, with the message the previous one lost answered first. A `send` meanwhile starts it at once. */

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { durationSetting } from './duration.ts';
 
 const optionalText = z
   .string()
@@ -119,6 +120,7 @@ const envSchema = z.object({
   TRANSCRIBE_API_KEY: optionalText,
   TRANSCRIBE_MODEL: optionalText,
   MAX_DOWNLOAD_MB: megabytes,
+  SESSION_IDLE_TIMEOUT: durationSetting('10m'),
 });
 
 const MB = 1024 * 1024;
@@ -154,6 +156,8 @@ export interface Settings {
   transcribe?: { url: string; apiKey?: string; model: string };
   /** Files sent to the bot bigger than this are refused, nothing written. */
   maxDownloadBytes: number;
+  /** SESSION_IDLE_TIMEOUT in ms: a live session idle this long has its process ended; 0 never. */
+  idleTimeoutMs: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -250,6 +254,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
         }
       : {}),
     maxDownloadBytes: Math.floor(Math.min(e.MAX_DOWNLOAD_MB ?? serverLimitMb, serverLimitMb) * MB),
+    idleTimeoutMs: e.SESSION_IDLE_TIMEOUT,
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),

@@ -13,7 +13,12 @@ export interface LiveProcess {
   /** The chats of the message being answered (first) and of those waiting. */
   readonly origins: ReadonlyArray<ChatId | undefined>;
   readonly queueLength: number;
+  /** `busy`: answering; `held`: its conversation cannot be resumed, messages wait for startFresh. */
   readonly state: string;
+  /** The Claude Code process's pid while one runs. */
+  readonly pid?: number | undefined;
+  /** After its conversation could not be resumed: starts a new one; false when there is nothing to decide. */
+  startFresh(): boolean;
   close(): Promise<void>;
   /** Interrupts the turn being answered and drops the messages waiting (held ones too). */
   stop(): Promise<{ interrupted: boolean; dropped: number }>;
@@ -37,6 +42,14 @@ export type StartProcess = (options: StartProcessOptions) => LiveProcess;
 /** Where a session's events go: the chat whose message they answer, else the chat that used it last. */
 export type SessionEventSink = (chatId: ChatId, session: string, event: ClaudeEvent) => void;
 
+/** Told when a session's process starts, what it does and when it is stopped (idle timers, failures). */
+export interface ProcessWatcher {
+  started(session: Session): void;
+  /** After the event went to its chat. */
+  event(name: string, event: ClaudeEvent): void;
+  stopped(name: string): void;
+}
+
 interface Live {
   process: LiveProcess;
   /** The chat that used the session last. */
@@ -57,6 +70,8 @@ export class LiveProcesses {
   private readonly live = new Map<string, Live>();
   /** Starts under way: a second caller waits for the same process instead of spawning an orphan. */
   private readonly starting = new Map<string, Promise<Live | undefined>>();
+  /** Stops under way: a start waits for them, so a session never has two processes at once. */
+  private readonly stopping = new Map<string, Promise<void>>();
   /** Set by closeAll: from then on no process is started, so none outlives the bot. */
   private closedForGood = false;
 
@@ -66,6 +81,7 @@ export class LiveProcesses {
       startProcess: StartProcess;
       onEvent: SessionEventSink;
       logger: Logger;
+      watcher?: ProcessWatcher;
     },
   ) {}
 
@@ -98,7 +114,10 @@ export class LiveProcesses {
 
   /** Whether the session's Claude is answering or has messages waiting: any, or from `chatId`. */
   isBusy(name: string, chatId?: ChatId): boolean {
-    const origins = this.live.get(name)?.process.origins ?? [];
+    const process = this.live.get(name)?.process;
+    // Held messages wait for the owner's decision, not for Claude.
+    if (!process || process.state === 'held') return false;
+    const origins = process.origins;
     if (chatId === undefined) return origins.length > 0;
     return origins.some((origin) => origin !== undefined && String(origin) === String(chatId));
   }
@@ -119,21 +138,46 @@ export class LiveProcesses {
     return work;
   }
 
+  /** A turn runs or messages wait (held ones included): the session must not be suspended. */
+  hasWork(name: string): boolean {
+    return (this.live.get(name)?.process.origins.length ?? 0) > 0;
+  }
+
   isLive(name: string): boolean {
     return this.live.has(name);
+  }
+
+  /** A process for the session is being started. */
+  isStarting(name: string): boolean {
+    return this.starting.has(name);
+  }
+
+  /** The session's process, if it has one, without changing which chat used it last. */
+  get(name: string): LiveProcess | undefined {
+    return this.live.get(name)?.process;
   }
 
   names(): string[] {
     return [...this.live.keys()];
   }
 
+  /** The pids of the running Claude Code processes. */
+  pids(): number[] {
+    return [...this.live.values()].flatMap(({ process }) => (process.pid === undefined ? [] : [process.pid]));
+  }
+
   /** Ends the session's process (and its tool children) and waits until it has exited. */
   async stop(name: string): Promise<void> {
     const live = this.live.get(name);
-    if (!live) return;
+    if (!live) return this.stopping.get(name);
     this.live.delete(name);
     live.unsubscribe();
-    await live.process.close();
+    this.deps.watcher?.stopped(name);
+    const stopped = live.process.close().finally(() => {
+      if (this.stopping.get(name) === stopped) this.stopping.delete(name);
+    });
+    this.stopping.set(name, stopped);
+    await stopped;
   }
 
   async closeAll(): Promise<void> {
@@ -154,6 +198,7 @@ export class LiveProcesses {
   private async startNow(chatId: ChatId, session: Session): Promise<Live | undefined> {
     const name = session.metadata.name;
     if (this.closedForGood) return undefined;
+    await this.stopping.get(name)?.catch(() => undefined);
     const persona = await this.deps.sessions.readPersona(name);
     if (!persona) {
       this.deps.logger.error({ session: name }, 'persona.json missing or damaged');
@@ -177,8 +222,10 @@ export class LiveProcesses {
       if (event.type === 'started' || began) this.recordSessionId(live, name, event.sessionId);
       // A turn answers the chat that asked; what belongs to no message goes to the chat that used it last.
       this.deps.onEvent(origin ?? live.chatId, name, event);
+      this.deps.watcher?.event(name, event);
     });
     this.live.set(name, live);
+    this.deps.watcher?.started(session);
     this.deps.logger.info({ session: name }, 'claude process started');
     return live;
   }

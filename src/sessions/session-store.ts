@@ -29,6 +29,10 @@ export const SessionMetadataSchema = z.looseObject({
   model_override: z.string().min(1).nullable().default(null),
   /** What the session's turns used (see usage.ts); absent until its first turn. */
   usage: SessionUsageSchema.optional(),
+  /** Set by `/timeout`: minutes without activity before the process is ended; 0 never; absent: the setting. */
+  idle_timeout_minutes: z.number().int().min(0).max(1440).nullable().optional(),
+  /** When its Claude Code kept crashing and it was given up on; cleared when it is started again. */
+  failed_at: isoTime.nullable().optional(),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -40,6 +44,8 @@ export interface MetadataPatch {
   last_active_at?: string;
   claude_session_id?: string | null;
   model_override?: string | null;
+  idle_timeout_minutes?: number | null;
+  failed_at?: string | null;
 }
 
 export interface Session {

@@ -11,6 +11,7 @@ import {
 import { usageLimitLiftedNotice, usageLimitNotice } from './copy/stop.ts';
 import { toolProgressLine } from './copy/tools.ts';
 import type { Delivery } from './delivery.ts';
+import { errorButtons } from './lifecycle-buttons.ts';
 
 /** How many recent progress lines the status message shows. */
 const PROGRESS_LINES = 4;
@@ -115,7 +116,7 @@ export class SessionOutput {
         turn.failed = true;
         // A process that died or gave up ends no turn with a result: its status and typing end here.
         if (!this.deps.isBusy(session, chatId)) await this.endTurn(turn);
-        await this.sendLabelled(chatId, session, errorNotice(event));
+        await this.sendLabelled(chatId, session, errorNotice(event, session), errorButtons(event, session));
         return;
       case 'usage_limit': {
         // Not a failure to report as one, and nothing to answer until the reset: typing stops.

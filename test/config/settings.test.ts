@@ -75,7 +75,12 @@ describe('settings (SPEC.md)', () => {
   });
 
   it('passes every other variable through to Claude Code, and none of the settings', () => {
-    const result = parseSettings({ ...required, ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', HOME: '/h' });
+    const result = parseSettings({
+      ...required,
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:1',
+      HOME: '/h',
+      SESSION_IDLE_TIMEOUT: '5m',
+    });
     expect(result.ok && result.settings.passthroughEnv).toEqual({
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:1',
       HOME: '/h',
@@ -130,5 +135,17 @@ describe('settings (SPEC.md)', () => {
     expect(limit({ TELEGRAM_API_ROOT: 'http://botapi.lan:8081', MAX_DOWNLOAD_MB: '100' })).toBe(100);
     expect(limit({ MAX_DOWNLOAD_MB: 'lots' })).toEqual(['MAX_DOWNLOAD_MB must be a number of megabytes']);
     expect(limit({ MAX_DOWNLOAD_MB: '0' })).toEqual(['MAX_DOWNLOAD_MB must be above 0']);
+  });
+
+  it('reads SESSION_IDLE_TIMEOUT as a duration: 10m by default, 0 for never', () => {
+    const idle = (value?: string) => {
+      const result = parseSettings({ ...required, SESSION_IDLE_TIMEOUT: value });
+      return result.ok ? result.settings.idleTimeoutMs : undefined;
+    };
+    expect(idle()).toBe(600_000);
+    expect([idle('45s'), idle('10m'), idle('2h'), idle('0')]).toEqual([45_000, 600_000, 7_200_000, 0]);
+    expect(problems({ ...required, SESSION_IDLE_TIMEOUT: '10 minutes' })[0]).toMatch(
+      /^SESSION_IDLE_TIMEOUT must be a duration like 45s/,
+    );
   });
 });

@@ -195,6 +195,8 @@ describe('SessionOutput', () => {
       kind: 'process_gave_up',
       death: { exitCode: null, signal: 'SIGKILL', cause: undefined },
       unanswered: 1,
+      crashes: 4,
+      windowMs: 600_000,
     });
     await settle();
     expect(typingOn()).toBe(0);
@@ -203,7 +205,7 @@ describe('SessionOutput', () => {
       'status 7: Running: make…',
       'typing off 7',
       'status done 7',
-      'text 7: ⚠️ Claude Code keeps stopping (signal SIGKILL). Your last message was not answered. It will be started again with your next message.',
+      "text 7: ⚠️ Claude Code stopped 4 times in 10 min (last: signal SIGKILL). Your last message was not answered. Session 'work' is marked failed; use /session work to start it again.",
     ]);
   });
 

@@ -7,6 +7,8 @@ export const COMMANDS = [
   { command: 'sessions', args: '', description: 'List sessions' },
   { command: 'stop', args: '', description: 'Stop the current turn and drop queued messages' },
   { command: 'usage', args: '[name]', description: 'Tokens and cost per session' },
+  { command: 'sessions', args: '', description: 'List sessions: state, model, last activity, memory' },
+  { command: 'timeout', args: '[minutes]', description: 'Idle timeout of the active session (0 = never)' },
   { command: 'status', args: '', description: 'Host and Proxmox VE status' },
   { command: 'pbs', args: '', description: 'Proxmox Backup Server status' },
   { command: 'backups', args: '', description: 'Newest backup of every guest' },

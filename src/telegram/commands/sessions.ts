@@ -1,10 +1,10 @@
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { SessionManager } from '../../sessions/manager.ts';
 import type { PersonaLibrary } from '../../sessions/personas.ts';
+import { resumingText } from '../copy/lifecycle.ts';
 import {
   newUsageText,
   SESSION_USAGE,
-  SESSIONS_HEADING,
   sessionListText,
   sessionOutcomeText,
   unknownCommandText,
@@ -21,7 +21,7 @@ function args(ctx: Context): string[] {
   return typeof ctx.match === 'string' ? ctx.match.split(/\s+/).filter(Boolean) : [];
 }
 
-/** `/new`, `/session`, `/sessions`, the session buttons, and plain text to the active session. */
+/** `/new`, `/session`, the session buttons, and plain text to the active session (`/sessions`: lifecycle.ts). */
 export function sessionCommands(deps: {
   manager: SessionManager;
   personas: PersonaLibrary;
@@ -47,8 +47,6 @@ export function sessionCommands(deps: {
     }
     await ctx.reply(sessionOutcomeText(await manager.switchTo(ctx.chat.id, name)));
   });
-
-  commands.command('sessions', (ctx) => replyWithSessionList(ctx, manager, SESSIONS_HEADING));
 
   commands.callbackQuery(new RegExp(`^${SWITCH_PREFIX}(.+)$`), async (ctx) => {
     const name = ctx.match[1] ?? '';
@@ -77,6 +75,7 @@ export function sessionCommands(deps: {
       await ctx.reply(sessionOutcomeText(sent));
       return;
     }
+    if (sent.resumed) await ctx.reply(resumingText(sent.session, sent.resumed.idleMs));
     output.queued(ctx.chat.id, sent.session);
   });
 
