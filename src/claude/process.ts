@@ -1,3 +1,4 @@
+import type { PermissionMode } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
 import type { ClaudeError, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 import type { ClaudeSessionOptions } from './options.ts';
@@ -40,7 +41,7 @@ export class ClaudeSession {
   private currentSessionId: string | undefined;
   private readonly log: Logger;
 
-  constructor(private readonly options: ClaudeSessionOptions) {
+  constructor(private options: ClaudeSessionOptions) {
     this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
     this.supervisor = new CrashSupervisor(options.maxRestarts);
     this.currentSessionId = options.resume;
@@ -95,6 +96,16 @@ export class ClaudeSession {
     if (!runner || !this.queue.busy) return;
     runner.interrupting = true;
     await runner.query.interrupt();
+  }
+
+  /**
+   * Switches the permission mode of the running process at once, and of any process that replaces
+   * it. `bypassPermissions` only works on a process started in it.
+   */
+  async setPermissionMode(mode: PermissionMode): Promise<void> {
+    this.options = { ...this.options, permissionMode: mode };
+    const runner = this.runner;
+    if (runner && !runner.closing) await runner.query.setPermissionMode(mode);
   }
 
   /** Ends the process and every process it started; resolves when they are all gone. */

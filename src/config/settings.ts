@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDuration } from './duration.ts';
 
 const optionalText = z
   .string()
@@ -68,6 +69,23 @@ const pingHosts = z
   })
   .optional();
 
+/** A duration setting (`45s`, `10m`, `2h`, `0`) in milliseconds; empty means the default. */
+const duration = (defaultMs: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return defaultMs;
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 45s, 10m or 2h' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const TEN_MINUTES = 600_000;
+
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
     .string({ error: 'is required' })
@@ -92,6 +110,7 @@ const envSchema = z.object({
   KUMA_URL: httpUrl,
   KUMA_API_KEY: optionalText,
   PING_HOSTS: pingHosts,
+  PERMISSION_TIMEOUT: duration(TEN_MINUTES),
 });
 
 /** A Proxmox API (PVE or PBS): fully configured, or absent. */
@@ -114,6 +133,8 @@ export interface Settings {
   beszel?: { url: string; email: string; password: string };
   kuma?: { url: string; apiKey: string };
   pingHosts: PingTarget[];
+  /** How long a permission prompt waits for the owner before it is denied; 0 waits for ever. */
+  permissionTimeoutMs: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -190,6 +211,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       apiKey: e.KUMA_API_KEY as string,
     })),
     pingHosts: e.PING_HOSTS ?? [],
+    permissionTimeoutMs: e.PERMISSION_TIMEOUT,
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),

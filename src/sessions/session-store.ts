@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Logger } from '../logging.ts';
 import { readJson, writeJsonAtomic } from './atomic.ts';
 import { isValidName } from './names.ts';
-import { compareNames, type Persona, PersonaSchema } from './personas.ts';
+import { compareNames, PERMISSION_MODES, type PermissionMode, type Persona, PersonaSchema } from './personas.ts';
 import { KeyedSerializer } from './serial.ts';
 
 export const SESSION_STATUSES = ['idle', 'active', 'suspended'] as const;
@@ -26,6 +26,10 @@ export const SessionMetadataSchema = z.looseObject({
   claude_session_id: z.string().min(1).nullable(),
   /** Set by `/model`; null means the persona's model (or Claude Code's default). */
   model_override: z.string().min(1).nullable().default(null),
+  /** Set by `/mode` or an approved plan; unset means the persona's mode. */
+  permission_mode: z.enum(PERMISSION_MODES).optional(),
+  /** The session's "Allow for session" rules, in Claude Code's rule syntax. */
+  allowed_tools: z.array(z.string()).optional(),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -37,6 +41,8 @@ export interface MetadataPatch {
   last_active_at?: string;
   claude_session_id?: string | null;
   model_override?: string | null;
+  permission_mode?: PermissionMode;
+  allowed_tools?: string[];
 }
 
 export interface Session {
@@ -158,12 +164,20 @@ export class SessionStore {
     return sessions;
   }
 
-  /** Applies `patch` to the metadata of `name`, atomically; the result must still be valid. */
-  async update(name: string, patch: MetadataPatch): Promise<LoadResult> {
+  /**
+   * Applies `patch` to the metadata of `name`, atomically; the result must still be valid. A function
+   * patch is computed from the metadata as it is at the write (to add to a list without losing a
+   * concurrent addition).
+   */
+  async update(
+    name: string,
+    change: MetadataPatch | ((current: SessionMetadata) => MetadataPatch),
+  ): Promise<LoadResult> {
     if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
     return this.serializer.run(this.metadataFile(name), async (): Promise<LoadResult> => {
       const current = await this.load(name);
       if (!current.ok) return current;
+      const patch = typeof change === 'function' ? change(current.session.metadata) : change;
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
       const merged = SessionMetadataSchema.parse({
         ...current.session.metadata,
