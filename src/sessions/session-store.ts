@@ -5,7 +5,13 @@ import { z } from 'zod';
 import type { Logger } from '../logging.ts';
 import { readJson, writeJsonAtomic } from './atomic.ts';
 import { isValidName } from './names.ts';
-import { compareNames, PERMISSION_MODES, type PermissionMode, type Persona, PersonaSchema } from './personas.ts';
+import {
+  compareNames,
+  PERMISSION_MODES,
+  type PermissionMode,
+  type Persona,
+  PersonaSchema,
+} from './personas.ts';
 import { KeyedSerializer } from './serial.ts';
 
 export const SESSION_STATUSES = ['idle', 'active', 'suspended'] as const;

@@ -5,6 +5,12 @@ export const COMMANDS = [
   { command: 'new', args: '<name> [persona]', description: 'Create a Claude Code session and switch to it' },
   { command: 'session', args: '<name>', description: 'Switch to a session (it keeps running)' },
   { command: 'sessions', args: '', description: 'List sessions' },
+  {
+    command: 'mode',
+    args: '[default|acceptEdits|plan|bypass]',
+    description: "Show or switch the session's permission mode",
+  },
+  { command: 'rules', args: '', description: "The session's Allow for session rules" },
   { command: 'status', args: '', description: 'Host and Proxmox VE status' },
   { command: 'pbs', args: '', description: 'Proxmox Backup Server status' },
   { command: 'backups', args: '', description: 'Newest backup of every guest' },
