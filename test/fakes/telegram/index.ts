@@ -36,7 +36,14 @@ export interface FakeTelegram {
   readonly token: string;
   readonly botId: number;
   readonly botUsername: string;
-  sendText(input: { userId: number; chatId?: number; text: string; firstName?: string }): Update;
+  /** `replyToMessageId`: the message (the bot's or the user's) this one replies to. */
+  sendText(input: {
+    userId: number;
+    chatId?: number;
+    text: string;
+    firstName?: string;
+    replyToMessageId?: number;
+  }): Update;
   sendPhoto(input: {
     userId: number;
     chatId?: number;
