@@ -69,16 +69,20 @@ export async function measureApprovals(
       const text = `run: ${shell}`;
       const callsBefore = world.tg.calls.length;
       world.tg.sendText({ userId: ownerId, chatId, text });
-      const card = await world.tg.waitForMessage(chatId, (m) => m.text.includes(shell), {
-        timeoutMs: 30_000,
-      });
+      const isCard = (text: string) => text.includes('Approval needed') && text.includes(shell);
+      const card = await world.tg.waitForMessage(chatId, (m) => isCard(m.text), { timeoutMs: 30_000 });
       const allow = card.replyMarkup?.inline_keyboard.flat().find((b) => String(b.text).includes('Allow'));
       if (!allow) throw new Error(`the card for ${shell} has no Allow button`);
       const cardCall = await stampOf(
         () =>
           world.tg.calls
             .slice(callsBefore)
-            .find((call) => call.method === 'sendMessage' && String(call.params.text).includes(shell)),
+            .find(
+              (call) =>
+                call.method === 'sendMessage' &&
+                String(call.params.text).includes('Approval needed') &&
+                String(call.params.text).includes(shell),
+            ),
         'the card',
       );
       const pressAt = monotonicMs();

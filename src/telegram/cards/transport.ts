@@ -47,7 +47,10 @@ export function createCardTransport(api: Api, logger: Logger): CardTransport {
       return sent.message_id;
     },
     edit(chatId, messageId, html, rows = []) {
-      const edit = editNow(chatId, messageId, html, rows).finally(() => editing.delete(edit));
+      // Begun on the next turn of the event loop: the decision reaches Claude Code first.
+      const edit = new Promise((resolve) => setImmediate(resolve))
+        .then(() => editNow(chatId, messageId, html, rows))
+        .finally(() => editing.delete(edit));
       editing.add(edit);
       return edit;
     },

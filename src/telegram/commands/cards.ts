@@ -32,6 +32,8 @@ export function cardCommands(deps: {
       await ctx.answerCallbackQuery({ text: NO_LONGER_PENDING }).catch(() => undefined);
       return;
     }
+    // After a turn of the event loop: a decision reaches Claude Code before the button stops spinning.
+    await new Promise((resolve) => setImmediate(resolve));
     await ctx.answerCallbackQuery().catch(() => undefined);
     const chatId = ctx.chat?.id;
     if (result.kind === 'show_full' && chatId !== undefined) await deps.sendText(chatId, result.text);
