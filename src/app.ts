@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { denyToolsNeedingApproval } from './claude/permissions.ts';
 import { createClaudeSession } from './claude/process.ts';
+import { systemPathEnv } from './claude/rules/index.ts';
 import { KILL_GRACE_MS } from './claude/spawn.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
@@ -8,13 +8,22 @@ import { createLogger } from './logging.ts';
 import { ChatStore } from './sessions/chat-store.ts';
 import { InterruptedTurns } from './sessions/interrupted.ts';
 import { SessionManager } from './sessions/manager.ts';
+import { SessionModes } from './sessions/modes.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
+import { SessionRuleBook } from './sessions/rule-book.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
+import { permissionAsker } from './telegram/cards/asker.ts';
+import { staleCardsOn } from './telegram/cards/lifecycle.ts';
+import { PendingCards } from './telegram/cards/pending.ts';
+import { createCardTransport } from './telegram/cards/transport.ts';
+import { cardCommands } from './telegram/commands/cards.ts';
 import { controlButtons, controlCommands } from './telegram/commands/control.ts';
 import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { lifecycleCommands } from './telegram/commands/lifecycle.ts';
+import { modeCommand } from './telegram/commands/mode.ts';
+import { rulesCommand } from './telegram/commands/rules.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
 import { cutOffText } from './telegram/copy/lifecycle.ts';
 import { createDelivery } from './telegram/delivery.ts';
@@ -55,6 +64,30 @@ export async function startApp(settings: Settings): Promise<void> {
     controlButtons,
     logger,
   });
+  // Approval, question and plan cards: waiting on one blocks nothing else.
+  const cards = new PendingCards({
+    timeoutMs: settings.permissionTimeoutMs,
+    mayDecide: (by) => settings.allowedUserIds.includes(by.id),
+    onAudit: (record) => logger.info({ audit: 'card', ...record }, 'card decision'),
+  });
+  const cardTransport = createCardTransport(bot.api, logger);
+  const rules = new SessionRuleBook(sessions);
+  const modes = new SessionModes({
+    sessions,
+    isBusy: (name) => manager.isBusy(name),
+    restart: (chatId, name) => manager.restart(chatId, name),
+    // As root, Claude Code exits at once in bypass mode unless IS_SANDBOX=1 (REFERENCE.md §4).
+    bypassAvailable: process.getuid?.() !== 0 || settings.passthroughEnv.IS_SANDBOX === '1',
+    logger,
+  });
+  const askerDeps = {
+    cards,
+    transport: cardTransport,
+    rules,
+    logger,
+    pathEnv: systemPathEnv,
+    modeChosen: (name: string, mode: 'acceptEdits' | 'default') => modes.record(name, mode),
+  };
   const manager = new SessionManager({
     sessions,
     chats,
@@ -62,31 +95,33 @@ export async function startApp(settings: Settings): Promise<void> {
     now,
     logger,
     idleTimeoutMs: settings.idleTimeoutMs,
-    onEvent: (chatId, session, event) => output.handle(Number(chatId), session, event),
-    startProcess: ({ session, persona, chatOf }) =>
-      createClaudeSession({
+    onEvent: (chatId, session, event) => {
+      staleCardsOn(cards, session, event);
+      output.handle(Number(chatId), session, event);
+    },
+    startProcess: ({ session, persona, chatOf }) => {
+      const name = session.metadata.name;
+      const claude = createClaudeSession({
         cwd: session.dir,
         resume: session.metadata.claude_session_id ?? undefined,
         costBaselineUsd: session.metadata.usage?.last_total_cost_usd,
         personaPrompt: persona.system_prompt,
         model: session.metadata.model_override ?? persona.settings.model,
         maxTurns: persona.settings.max_turns,
-        permissionMode: persona.settings.permission_mode,
+        permissionMode: modes.startingMode(
+          session.metadata.permission_mode,
+          persona.settings.permission_mode,
+        ),
+        allowedTools: session.metadata.allowed_tools ?? [],
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
         killGraceMs: KILL_GRACE_MS,
-        askPermission: async (request) => {
-          const decision = await denyToolsNeedingApproval(request);
-          output.toolRefused(
-            Number(chatOf()),
-            session.metadata.name,
-            { name: request.toolName, input: request.input },
-            persona.settings.permission_mode,
-          );
-          return decision;
-        },
-        logger: logger.child({ session: session.metadata.name }),
-      }),
+        askPermission: permissionAsker(askerDeps, name, () => Number(chatOf())),
+        logger: logger.child({ session: name }),
+      });
+      modes.attach(name, claude);
+      return claude;
+    },
   });
   const homelab = createHomelab({ settings, logger });
 
@@ -96,6 +131,19 @@ export async function startApp(settings: Settings): Promise<void> {
     homelabCommands({ homelab, delivery, logger }),
     controlCommands({ manager, output }),
     lifecycleCommands({ manager }),
+    // Before the session commands: text meant for a card must not reach Claude as a message.
+    cardCommands({ cards, sendText: (chatId, text) => delivery.sendText(chatId, text) }),
+    modeCommand({ modes, activeName: (chatId) => manager.activeName(chatId) }),
+    rulesCommand({
+      rules,
+      activeName: (chatId) => manager.activeName(chatId),
+      restartIfIdle: async (chatId, name) => {
+        if (!manager.isLive(name)) return true;
+        if (manager.isBusy(name)) return false;
+        await manager.restart(chatId, name);
+        return true;
+      },
+    }),
     sessionCommands({ manager, personas, output }),
   );
   installFallbacks(bot);
@@ -128,6 +176,8 @@ export async function startApp(settings: Settings): Promise<void> {
     const recorded = interrupted
       .record(cutOff)
       .catch((error: unknown) => logger.error({ err: error }, 'could not record the cut-off turns'));
+    // Their cards show they are no longer pending; Claude is told no.
+    cards.cancelAll('restarted');
     // Polling stops at once when Telegram answers; an unreachable Telegram must not hold up the exit.
     const pollingStopped = runner.isRunning() ? runner.stop() : Promise.resolve();
     await Promise.allSettled([
@@ -136,6 +186,7 @@ export async function startApp(settings: Settings): Promise<void> {
       // Answers and notices on their way out are sent, unless Telegram is too slow for the deadline.
       Promise.race([output.drained(), delay(OUTPUT_DRAIN_MS)]),
       recorded,
+      Promise.race([cardTransport.drained(), delay(OUTPUT_DRAIN_MS)]),
     ]);
     logger.info('stopped');
     process.exit(0);

@@ -25,6 +25,8 @@ export interface ClaudeSessionOptions {
   model?: string;
   maxTurns?: number;
   permissionMode?: PermissionMode;
+  /** Rules that run without asking from the start, in Claude Code's syntax (`Bash(npm test:*)`). */
+  allowedTools?: string[];
   /** CLAUDE_PATH; default: the binary of the SDK's platform package. */
   claudePath?: string;
   /** Which settings files Claude Code reads; default user, project and local, as the CLI does. */
@@ -62,9 +64,12 @@ export function sdkOptionsFor(
     ...(options.model ? { model: options.model } : {}),
     ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
     ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
+    // Claude Code refuses bypassPermissions without it.
+    ...(options.permissionMode === 'bypassPermissions' ? { allowDangerouslySkipPermissions: true } : {}),
+    ...(options.allowedTools?.length ? { allowedTools: options.allowedTools } : {}),
     ...(options.claudePath ? { pathToClaudeCodeExecutable: options.claudePath } : {}),
     settingSources: options.settingSources ?? ['user', 'project', 'local'],
-    canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, log),
+    canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, options.cwd, log),
     stderr: (data) => log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
     spawnClaudeCodeProcess: (spawnOptions) => {
       const handle = spawnClaudeCode(spawnOptions, {

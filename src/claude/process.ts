@@ -1,3 +1,4 @@
+import type { PermissionMode } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
 import type { ClaudeError, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 import type { ClaudeSessionOptions } from './options.ts';
@@ -56,7 +57,7 @@ export class ClaudeSession {
   private readonly costs: TurnCostMeter;
   private readonly hold: UsageHold;
 
-  constructor(private readonly options: ClaudeSessionOptions) {
+  constructor(private options: ClaudeSessionOptions) {
     this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
     this.supervisor = new CrashSupervisor(options.crashPolicy);
     this.currentSessionId = options.resume;
@@ -171,6 +172,16 @@ export class ClaudeSession {
     if (!runner || runner.closing || !this.queue.busy) return false;
     await runner.interrupt();
     return true;
+  }
+
+  /**
+   * Switches the permission mode of the running process at once, and of any process that replaces
+   * it. `bypassPermissions` only works on a process started in it.
+   */
+  async setPermissionMode(mode: PermissionMode): Promise<void> {
+    this.options = { ...this.options, permissionMode: mode };
+    const runner = this.runner;
+    if (runner && !runner.closing) await runner.query.setPermissionMode(mode);
   }
 
   /** Ends the process and every process it started; resolves when they are all gone. */

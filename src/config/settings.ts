@@ -121,6 +121,7 @@ const envSchema = z.object({
   TRANSCRIBE_MODEL: optionalText,
   MAX_DOWNLOAD_MB: megabytes,
   SESSION_IDLE_TIMEOUT: durationSetting('10m'),
+  PERMISSION_TIMEOUT: durationSetting('10m'),
 });
 
 const MB = 1024 * 1024;
@@ -158,6 +159,8 @@ export interface Settings {
   maxDownloadBytes: number;
   /** SESSION_IDLE_TIMEOUT in ms: a live session idle this long has its process ended; 0 never. */
   idleTimeoutMs: number;
+  /** How long a permission prompt waits for the owner before it is denied; 0 waits for ever. */
+  permissionTimeoutMs: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -255,6 +258,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       : {}),
     maxDownloadBytes: Math.floor(Math.min(e.MAX_DOWNLOAD_MB ?? serverLimitMb, serverLimitMb) * MB),
     idleTimeoutMs: e.SESSION_IDLE_TIMEOUT,
+    permissionTimeoutMs: e.PERMISSION_TIMEOUT,
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),

@@ -255,6 +255,13 @@ export class SessionManager {
     return this.processes.stop(name);
   }
 
+  /** Ends the session's process and starts a new one for `chatId`, which reads its settings afresh. */
+  async restart(chatId: ChatId, name: string): Promise<void> {
+    await this.processes.stop(name);
+    const session = await this.deps.sessions.get(name);
+    if (session) await this.processes.use(chatId, session);
+  }
+
   /** Ends every process; from now on none is started. */
   closeAll(): Promise<void> {
     return this.processes.closeAll();

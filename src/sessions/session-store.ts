@@ -5,7 +5,13 @@ import { z } from 'zod';
 import type { Logger } from '../logging.ts';
 import { readJson, writeJsonAtomic } from './atomic.ts';
 import { isValidName } from './names.ts';
-import { compareNames, type Persona, PersonaSchema } from './personas.ts';
+import {
+  compareNames,
+  PERMISSION_MODES,
+  type PermissionMode,
+  type Persona,
+  PersonaSchema,
+} from './personas.ts';
 import { KeyedSerializer } from './serial.ts';
 import { NO_USAGE, type SessionUsage, SessionUsageSchema } from './usage.ts';
 
@@ -33,6 +39,10 @@ export const SessionMetadataSchema = z.looseObject({
   idle_timeout_minutes: z.number().int().min(0).max(1440).nullable().optional(),
   /** When its Claude Code kept crashing and it was given up on; cleared when it is started again. */
   failed_at: isoTime.nullable().optional(),
+  /** Set by `/mode` or an approved plan; unset means the persona's mode. */
+  permission_mode: z.enum(PERMISSION_MODES).optional(),
+  /** The session's "Allow for session" rules, in Claude Code's rule syntax. */
+  allowed_tools: z.array(z.string()).optional(),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -46,6 +56,8 @@ export interface MetadataPatch {
   model_override?: string | null;
   idle_timeout_minutes?: number | null;
   failed_at?: string | null;
+  permission_mode?: PermissionMode;
+  allowed_tools?: string[];
 }
 
 export interface Session {
@@ -167,12 +179,20 @@ export class SessionStore {
     return sessions;
   }
 
-  /** Applies `patch` to the metadata of `name`, atomically; the result must still be valid. */
-  async update(name: string, patch: MetadataPatch): Promise<LoadResult> {
+  /**
+   * Applies `patch` to the metadata of `name`, atomically; the result must still be valid. A function
+   * patch is computed from the metadata as it is at the write (to add to a list without losing a
+   * concurrent addition).
+   */
+  async update(
+    name: string,
+    change: MetadataPatch | ((current: SessionMetadata) => MetadataPatch),
+  ): Promise<LoadResult> {
     if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
     return this.serializer.run(this.metadataFile(name), async (): Promise<LoadResult> => {
       const current = await this.load(name);
       if (!current.ok) return current;
+      const patch = typeof change === 'function' ? change(current.session.metadata) : change;
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
       const merged = SessionMetadataSchema.parse({
         ...current.session.metadata,

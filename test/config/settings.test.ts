@@ -148,4 +148,23 @@ describe('settings (SPEC.md)', () => {
       /^SESSION_IDLE_TIMEOUT must be a duration like 45s/,
     );
   });
+
+  it('reads PERMISSION_TIMEOUT as a duration (default 10 min) and keeps it from Claude Code', () => {
+    const timeout = (value?: string) => {
+      const result = parseSettings({
+        ...required,
+        ...(value === undefined ? {} : { PERMISSION_TIMEOUT: value }),
+      });
+      return result.ok ? result.settings.permissionTimeoutMs : undefined;
+    };
+    expect(timeout()).toBe(600_000);
+    expect(timeout('45s')).toBe(45_000);
+    expect(timeout('2h')).toBe(7_200_000);
+    expect(timeout('0')).toBe(0);
+    expect(problems({ ...required, PERMISSION_TIMEOUT: 'soon' })[0]).toMatch(
+      /^PERMISSION_TIMEOUT must be a duration/,
+    );
+    const result = parseSettings({ ...required, PERMISSION_TIMEOUT: '2s' });
+    expect(result.ok && result.settings.passthroughEnv).not.toHaveProperty('PERMISSION_TIMEOUT');
+  });
 });

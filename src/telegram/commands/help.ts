@@ -9,6 +9,12 @@ export const COMMANDS = [
   { command: 'usage', args: '[name]', description: 'Tokens and cost per session' },
   { command: 'sessions', args: '', description: 'List sessions: state, model, last activity, memory' },
   { command: 'timeout', args: '[minutes]', description: 'Idle timeout of the active session (0 = never)' },
+  {
+    command: 'mode',
+    args: '[default|acceptEdits|plan|bypass]',
+    description: "Show or switch the session's permission mode",
+  },
+  { command: 'rules', args: '', description: "The session's Allow for session rules" },
   { command: 'status', args: '', description: 'Host and Proxmox VE status' },
   { command: 'pbs', args: '', description: 'Proxmox Backup Server status' },
   { command: 'backups', args: '', description: 'Newest backup of every guest' },

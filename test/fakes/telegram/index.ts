@@ -49,7 +49,14 @@ export interface FakeTelegram {
   readonly token: string;
   readonly botId: number;
   readonly botUsername: string;
-  sendText(input: { userId: number; chatId?: number; text: string; firstName?: string }): Update;
+  /** `replyToMessageId`: the message (the bot's or the user's) this one replies to. */
+  sendText(input: {
+    userId: number;
+    chatId?: number;
+    text: string;
+    firstName?: string;
+    replyToMessageId?: number;
+  }): Update;
   /** A photo; `smaller` renditions (smallest first) come before it in `message.photo`. */
   sendPhoto(input: PhotoInput & { userId: number; chatId?: number; firstName?: string }): Update;
   /** An album: one update per photo, sharing `media_group_id`; the caption is on the first. */

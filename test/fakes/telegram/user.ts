@@ -52,12 +52,24 @@ function withCaption(caption: string | undefined): Record<string, unknown> {
   return { caption, ...(entities.length > 0 ? { caption_entities: entities } : {}) };
 }
 
-export function userSendsText(state: FakeTelegramState, input: UserMessageInput & { text: string }): Update {
+export function userSendsText(
+  state: FakeTelegramState,
+  input: UserMessageInput & { text: string; replyToMessageId?: number },
+): Update {
   const entities = findBotCommands(input.text);
+  const chatId = input.chatId ?? input.userId;
+  const repliedTo =
+    input.replyToMessageId === undefined ? undefined : state.liveMessage(chatId, input.replyToMessageId);
+  if (input.replyToMessageId !== undefined && !repliedTo)
+    throw new Error(`chat ${chatId} has no message ${input.replyToMessageId} to reply to`);
   return postUserMessage(
     state,
     input,
-    { text: input.text, ...(entities.length > 0 ? { entities } : {}) },
+    {
+      text: input.text,
+      ...(entities.length > 0 ? { entities } : {}),
+      ...(repliedTo ? { reply_to_message: repliedTo.telegram } : {}),
+    },
     [],
   );
 }
