@@ -14,6 +14,8 @@ import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
 import { createDelivery } from './telegram/delivery.ts';
+import { openInboundJournal } from './telegram/journal-setup.ts';
+import { JournalTurns } from './telegram/journal-turns.ts';
 import { SessionOutput } from './telegram/session-output.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
@@ -36,13 +38,31 @@ export async function startApp(settings: Settings): Promise<void> {
     logger,
   });
 
+  // The inbound journal (issue 13): every update on disk before Telegram is told it arrived.
+  const inbound = await openInboundJournal({
+    dataDir: settings.dataDir,
+    logger,
+    now,
+    tellOwner: (text) => tellOwner(text),
+  });
   const bot = createBot({
     token: settings.botToken,
     apiRoot: settings.telegramApiRoot,
     allowedUserIds: settings.allowedUserIds,
+    allowedChatIds: settings.allowedChatIds,
+    ...(inbound.telegram ? { journal: inbound.telegram } : {}),
     logger,
   });
   const delivery = createDelivery(bot.api, logger);
+  // Each allowed user's private chat (its id is the user's id).
+  const tellOwner = (text: string) => {
+    for (const userId of settings.allowedUserIds)
+      void delivery
+        .sendText(userId, text)
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not tell the owner about the inbound journal'),
+        );
+  };
   // Asks the manager only when an event arrives, by which time `manager` below exists.
   const output = new SessionOutput({
     delivery,
@@ -56,7 +76,11 @@ export async function startApp(settings: Settings): Promise<void> {
     personas,
     now,
     logger,
-    onEvent: (chatId, session, event) => output.handle(Number(chatId), session, event),
+    onEvent: (chatId, session, event) => {
+      output.handle(Number(chatId), session, event);
+      // After the output: a message is marked done once what its turn said has been sent.
+      turns?.event(session, event);
+    },
     startProcess: ({ session, persona, chatOf }) =>
       createClaudeSession({
         cwd: session.dir,
@@ -81,16 +105,34 @@ export async function startApp(settings: Settings): Promise<void> {
         logger: logger.child({ session: session.metadata.name }),
       }),
   });
+  const { journal } = inbound;
+  const turns =
+    journal && inbound.telegram
+      ? new JournalTurns({
+          journal,
+          deferDone: inbound.telegram.deferDone.bind(inbound.telegram),
+          pendingCount: (session) =>
+            manager
+              .unansweredWork()
+              .filter((work) => work.session === session)
+              .reduce((sum, work) => sum + work.unanswered, 0),
+          afterOutput: (session, task) => output.afterOutput(session, task),
+          logger,
+        })
+      : undefined;
   const homelab = createHomelab({ settings, logger });
 
   // Homelab before sessions: the session commands end in a catch-all that answers every other text.
   bot.use(
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
-    sessionCommands({ manager, personas, output }),
+    sessionCommands({ manager, personas, output, ...(turns ? { turns } : {}) }),
   );
   installFallbacks(bot);
 
+  for (const notice of inbound.startNotices) tellOwner(notice);
+  // What the journal held unfinished is handled (in order per chat) before any new update.
+  await inbound.telegram?.replay(bot);
   const runner = startPolling(bot, logger);
   logger.info({ apiRoot: settings.telegramApiRoot, dataDir: settings.dataDir }, 'bot started');
   registerCommandMenu(bot).catch((error: unknown) =>
@@ -106,9 +148,13 @@ export async function startApp(settings: Settings): Promise<void> {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    // Telegram will not deliver these messages again: say so before their processes go.
-    for (const work of manager.unansweredWork())
-      output.shuttingDown(Number(work.chatId), work.session, work.unanswered);
+    // Telegram will not deliver these messages again: say so before their processes go. The ones
+    // the journal holds stay unfinished in it, and the next start takes them up (journal-turns.ts).
+    for (const work of manager.unansweredWork()) {
+      const chatId = Number(work.chatId);
+      const journaled = (turns?.unfinished(work.session, chatId) ?? 0) >= work.unanswered;
+      output.shuttingDown(chatId, work.session, work.unanswered, journaled);
+    }
     // Polling stops at once when Telegram answers; an unreachable Telegram must not hold up the exit.
     const pollingStopped = runner.isRunning() ? runner.stop() : Promise.resolve();
     await Promise.allSettled([
@@ -117,6 +163,8 @@ export async function startApp(settings: Settings): Promise<void> {
       // Answers and notices on their way out are sent, unless Telegram is too slow for the deadline.
       Promise.race([output.drained(), delay(OUTPUT_DRAIN_MS)]),
     ]);
+    // Marks of answers already sent must reach the disk, or the next start would answer them again.
+    await Promise.race([journal?.close(), delay(OUTPUT_DRAIN_MS)]);
     logger.info('stopped');
     process.exit(0);
   };

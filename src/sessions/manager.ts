@@ -77,8 +77,11 @@ export class SessionManager {
     return refused ?? { ok: true, kind: 'switched', name };
   }
 
-  /** Queues `text` for the chat's active session, starting its process if need be; never dropped. */
-  async send(chatId: ChatId, text: string): Promise<SendOutcome> {
+  /**
+   * Queues `text` for the chat's active session, starting its process if need be; never dropped.
+   * `onQueued` runs the moment it is queued, before any event of its turn (the inbound journal).
+   */
+  async send(chatId: ChatId, text: string, onQueued?: (session: string) => void): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, reason: 'no_active_session' };
     if (this.processes.closed) return { ok: false, reason: 'shutting_down' };
@@ -91,6 +94,7 @@ export class SessionManager {
       if (!process) return { ok: false, reason: 'start_failed', name };
     }
     process.send(text, chatId);
+    onQueued?.(name);
     // After the send, so Claude is never kept waiting for the disk.
     await this.noteActivity(name);
     return { ok: true, session: name, queued: process.queueLength };
