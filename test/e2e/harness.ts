@@ -75,12 +75,17 @@ export async function startWorld(
     rateLimits?: false | Partial<RateLimitConfig>;
     /** The clock of the fake model's request stamps (default `Date.now`). */
     modelClock?: () => number;
+    /** How long the fake Telegram holds a request it was told to time out (default 30 s). */
+    timeoutFaultMs?: number;
   } = {},
 ): Promise<World> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
   const dataDir = path.join(root, 'data');
   const home = path.join(root, 'home');
-  const tg = await startFakeTelegram({ rateLimits: options.rateLimits ?? {} });
+  const tg = await startFakeTelegram({
+    rateLimits: options.rateLimits ?? {},
+    ...(options.timeoutFaultMs ? { timeoutFaultMs: options.timeoutFaultMs } : {}),
+  });
   const model = await startFakeAnthropic({
     ...(options.script ? { script: options.script } : {}),
     ...(options.modelClock ? { now: options.modelClock } : {}),
