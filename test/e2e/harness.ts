@@ -33,8 +33,8 @@ export interface World {
   /** The environment the bot is started with (settings and Claude Code's). */
   env: Record<string, string>;
   bot?: BotProcess;
-  /** Starts the bot and waits until it polls Telegram. */
-  startBot(extraEnv?: Record<string, string>): Promise<BotProcess>;
+  /** Starts the bot and waits (up to `timeoutMs`, default 15 s) until it polls Telegram. */
+  startBot(extraEnv?: Record<string, string>, timeoutMs?: number): Promise<BotProcess>;
   /** The owner writes in their private chat. */
   say(text: string): void;
   close(): Promise<void>;
@@ -109,12 +109,12 @@ export async function startWorld(
     dataDir,
     home,
     env,
-    async startBot(extraEnv = {}) {
+    async startBot(extraEnv = {}, timeoutMs = 15_000) {
       const bot = startBotProcess({ ...env, ...extraEnv });
       world.bot = bot;
       await waitUntil(
         () => tg.isPolling(),
-        15_000,
+        timeoutMs,
         () => bot.output(),
       );
       return bot;

@@ -62,7 +62,7 @@ describe('the bot killed and started again', () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld({ script });
-    await world.startBot();
+    await world.startBot({}, 60_000);
     world.say('/new journal');
     await world.tg.waitForMessage(chat, "Session 'journal' created.");
   }, 60_000);
@@ -90,7 +90,7 @@ describe('the bot killed and started again', () => {
     // Telegram never got the offset that confirmed 'once': it delivers it again.
     world.tg.redeliver(once);
     openGate();
-    await world.startBot();
+    await world.startBot({}, 60_000);
     for (const text of ['hold first', 'second', 'third'])
       await waitUntil(
         () => answers(world, text) === 1,
@@ -120,7 +120,7 @@ describe('the bot killed and started again', () => {
     await killBot(world);
     openGate();
 
-    await world.startBot();
+    await world.startBot({}, 60_000);
     const notice = await world.tg.waitForMessage(chat, 'The bot restarted while Claude was using tools', {
       timeoutMs: 30_000,
     });
@@ -148,7 +148,7 @@ describe('the bot killed and started again', () => {
     );
     openGate();
 
-    await world.startBot();
+    await world.startBot({}, 60_000);
     for (const text of ['hold on', 'queued'])
       await waitUntil(
         () => answers(world, text) === 1,

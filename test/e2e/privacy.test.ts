@@ -33,7 +33,7 @@ describe('groups and secrets', () => {
 
   beforeAll(async () => {
     world = await startWorld({ rateLimits: false });
-    await world.startBot({ ALLOWED_CHAT_IDS: String(LISTED), ...SECRETS });
+    await world.startBot({ ALLOWED_CHAT_IDS: String(LISTED), ...SECRETS }, 60_000);
   }, 60_000);
   afterAll(async () => {
     await world?.close();
