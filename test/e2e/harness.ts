@@ -77,6 +77,8 @@ export async function startWorld(
     modelClock?: () => number;
     /** How long the fake Telegram holds a request it was told to time out (default 30 s). */
     timeoutFaultMs?: number;
+    /** More settings for the bot's environment (such as ALLOWED_CHAT_IDS). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<World> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
@@ -102,6 +104,7 @@ export async function startWorld(
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_MAX_RETRIES: '1',
     LOG_LEVEL: 'debug',
+    ...options.env,
   };
   const world: World = {
     tg,
