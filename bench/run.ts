@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the bot's added latency per turn and its first-reply latency, against the CLI
  * measured alone in the same run. Real bot (`npm start`), real Claude Code CLI, fake Telegram with
- * its flood limits off, fake model answering at once. Prints two tables; targets are a column,
+ * its flood limits off, fake model answering at once. Prints three tables (the third: the inbound
+ * journal's cost per update, bench/journal.ts); targets are a column,
  * never an exit status. Ends on its own, and ends every process it started.
  */
 import { mkdir } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { APPROVAL_PROMPTS, type ApprovalSample, approvalTable, measureApprovals } from './approval.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { benchJournal, journalTable } from './journal.ts';
 import { RELAY_PATH } from './relay-log.ts';
 import { renderBenchReport } from './render.ts';
 import {
@@ -341,6 +343,9 @@ async function main(): Promise<void> {
   console.log(`\nApproval cards (${APPROVAL_PROMPTS} prompts, each allowed at once)\n`);
   console.log(approvalTable(results.approvals));
   const cliOwnMs = cliOwnMedianMs(results.botTurns);
+  // After the bot is gone, so the journal's fsyncs do not compete with its turns.
+  console.log('\nInbound journal overhead per update (fsync included)\n');
+  console.log(journalTable(await benchJournal()));
   console.log(`\n${notes(Date.now() - startedAt, leftBehind, loadAtStart, cliOwnMs)}`);
   console.log(renderBenchReport(progress));
 }

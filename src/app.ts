@@ -27,6 +27,8 @@ import { rulesCommand } from './telegram/commands/rules.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
 import { cutOffText } from './telegram/copy/lifecycle.ts';
 import { createDelivery } from './telegram/delivery.ts';
+import { openInboundJournal } from './telegram/journal-setup.ts';
+import { JournalTurns } from './telegram/journal-turns.ts';
 import { SessionOutput } from './telegram/session-output.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
@@ -49,13 +51,31 @@ export async function startApp(settings: Settings): Promise<void> {
     logger,
   });
 
+  // The inbound journal (issue 13): every update on disk before Telegram is told it arrived.
+  const inbound = await openInboundJournal({
+    dataDir: settings.dataDir,
+    logger,
+    now,
+    tellOwner: (text) => tellOwner(text),
+  });
   const bot = createBot({
     token: settings.botToken,
     apiRoot: settings.telegramApiRoot,
     allowedUserIds: settings.allowedUserIds,
+    allowedChatIds: settings.allowedChatIds,
+    ...(inbound.telegram ? { journal: inbound.telegram } : {}),
     logger,
   });
   const delivery = createDelivery(bot.api, logger);
+  // Each allowed user's private chat (its id is the user's id).
+  const tellOwner = (text: string) => {
+    for (const userId of settings.allowedUserIds)
+      void delivery
+        .sendText(userId, text)
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not tell the owner about the inbound journal'),
+        );
+  };
   // Asks the manager only when an event arrives, by which time `manager` below exists.
   const output = new SessionOutput({
     delivery,
@@ -98,6 +118,8 @@ export async function startApp(settings: Settings): Promise<void> {
     onEvent: (chatId, session, event) => {
       staleCardsOn(cards, session, event);
       output.handle(Number(chatId), session, event);
+      // After the output: a message is marked done once what its turn said has been sent.
+      turns?.event(session, event);
     },
     startProcess: ({ session, persona, chatOf }) => {
       const name = session.metadata.name;
@@ -123,6 +145,21 @@ export async function startApp(settings: Settings): Promise<void> {
       return claude;
     },
   });
+  const { journal } = inbound;
+  const turns =
+    journal && inbound.telegram
+      ? new JournalTurns({
+          journal,
+          deferDone: inbound.telegram.deferDone.bind(inbound.telegram),
+          pendingCount: (session) =>
+            manager
+              .unansweredWork()
+              .filter((work) => work.session === session)
+              .reduce((sum, work) => sum + work.unanswered, 0),
+          afterOutput: (session, task) => output.afterOutput(session, task),
+          logger,
+        })
+      : undefined;
   const homelab = createHomelab({ settings, logger });
 
   // Homelab before sessions: the session commands end in a catch-all that answers every other text.
@@ -144,7 +181,7 @@ export async function startApp(settings: Settings): Promise<void> {
         return true;
       },
     }),
-    sessionCommands({ manager, personas, output }),
+    sessionCommands({ manager, personas, output, ...(turns ? { turns } : {}) }),
   );
   installFallbacks(bot);
 
@@ -153,6 +190,10 @@ export async function startApp(settings: Settings): Promise<void> {
   const interrupted = new InterruptedTurns({ dataDir: settings.dataDir, logger });
   for (const turn of await interrupted.take())
     void delivery.sendText(Number(turn.chatId), cutOffText(turn.session, turn.unanswered));
+
+  for (const notice of inbound.startNotices) tellOwner(notice);
+  // What the journal held unfinished is handled (in order per chat) before any new update.
+  await inbound.telegram?.replay(bot);
 
   const runner = startPolling(bot, logger);
   logger.info({ apiRoot: settings.telegramApiRoot, dataDir: settings.dataDir }, 'bot started');
@@ -169,12 +210,19 @@ export async function startApp(settings: Settings): Promise<void> {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    // Telegram will not deliver these messages again: say so before their processes go, and
-    // again after the restart, in case this notice cannot reach Telegram now.
+    // Telegram will not deliver these messages again: say so before their processes go. The ones
+    // the journal holds stay unfinished in it, and the next start takes them up (journal-turns.ts);
+    // the others are recorded, and told again after the restart in case this notice cannot go now.
     const cutOff = manager.unansweredWork();
-    for (const work of cutOff) output.shuttingDown(Number(work.chatId), work.session, work.unanswered);
+    const notJournaled: typeof cutOff = [];
+    for (const work of cutOff) {
+      const chatId = Number(work.chatId);
+      const journaled = (turns?.unfinished(work.session, chatId) ?? 0) >= work.unanswered;
+      output.shuttingDown(chatId, work.session, work.unanswered, journaled);
+      if (!journaled) notJournaled.push(work);
+    }
     const recorded = interrupted
-      .record(cutOff)
+      .record(notJournaled)
       .catch((error: unknown) => logger.error({ err: error }, 'could not record the cut-off turns'));
     // Their cards show they are no longer pending; Claude is told no.
     cards.cancelAll('restarted');
@@ -188,6 +236,8 @@ export async function startApp(settings: Settings): Promise<void> {
       recorded,
       Promise.race([cardTransport.drained(), delay(OUTPUT_DRAIN_MS)]),
     ]);
+    // Marks of answers already sent must reach the disk, or the next start would answer them again.
+    await Promise.race([journal?.close(), delay(OUTPUT_DRAIN_MS)]);
     logger.info('stopped');
     process.exit(0);
   };

@@ -165,8 +165,21 @@ export interface Settings {
   passthroughEnv: Record<string, string>;
 }
 
+/**
+ * Every setting in SPEC.md's table, parsed here yet or not (a feature may read its own): the bot's
+ * token and the homelab and speech-to-text secrets must never reach Claude Code's environment.
+ */
+const SPEC_SETTING_NAMES = [
+  'SESSION_IDLE_TIMEOUT',
+  'PERMISSION_TIMEOUT',
+  'BATCH_WINDOW_MS',
+  'TRANSCRIBE_URL',
+  'TRANSCRIBE_API_KEY',
+  'TRANSCRIBE_MODEL',
+];
+
 /** The settings SPEC.md defines; none of them is passed through to Claude Code. */
-export const SETTING_NAMES = Object.keys(envSchema.shape);
+export const SETTING_NAMES = [...new Set([...Object.keys(envSchema.shape), ...SPEC_SETTING_NAMES])];
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
 

@@ -114,9 +114,12 @@ export class SessionManager {
     return refused ?? { ok: true, kind: 'switched', name };
   }
 
-  /** Queues `text` for the chat's active session, starting its process if need be; never dropped. */
-  send(chatId: ChatId, text: string): Promise<SendOutcome> {
-    return this.deliver(chatId, (process) => process.send(text, chatId));
+  /**
+   * Queues `text` for the chat's active session, starting its process if need be; never dropped.
+   * `onQueued` runs the moment it is queued, before any event of its turn (the inbound journal).
+   */
+  send(chatId: ChatId, text: string, onQueued?: (session: string) => void): Promise<SendOutcome> {
+    return this.deliver(chatId, (process) => process.send(text, chatId), onQueued);
   }
 
   /** Interrupts the active session's turn; `text` is its next turn, ahead of what waits. */
@@ -152,6 +155,7 @@ export class SessionManager {
   private async deliver(
     chatId: ChatId,
     hand: (process: LiveProcess) => void | Promise<void>,
+    onQueued?: (session: string) => void,
   ): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, reason: 'no_active_session' };
@@ -171,6 +175,7 @@ export class SessionManager {
       if (!process) return { ok: false, reason: 'start_failed', name };
     }
     await hand(process);
+    onQueued?.(name);
     this.lifecycle.timers.activity(name);
     // After the send, so Claude is never kept waiting for the disk.
     await this.noteActivity(name, resumed !== undefined);

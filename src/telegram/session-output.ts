@@ -11,6 +11,7 @@ import {
 import { usageLimitLiftedNotice, usageLimitNotice } from './copy/stop.ts';
 import { toolProgressLine } from './copy/tools.ts';
 import type { Delivery } from './delivery.ts';
+import { answeredAfterRestartNotice } from './journal-text.ts';
 import { errorButtons } from './lifecycle-buttons.ts';
 
 /** How many recent progress lines the status message shows. */
@@ -78,8 +79,17 @@ export class SessionOutput {
    * The bot is shutting down with `unanswered` messages of the session still being worked on or
    * waiting: Telegram will not deliver them again, so the owner must hear of it.
    */
-  shuttingDown(chatId: number, session: string, unanswered: number): void {
-    this.inOrder(session, () => this.sendLabelled(chatId, session, shuttingDownNotice(unanswered)));
+  shuttingDown(chatId: number, session: string, unanswered: number, answeredOnRestart = false): void {
+    // With the inbound journal, the next start takes them up again (journal-turns.ts).
+    const notice = answeredOnRestart
+      ? answeredAfterRestartNotice(unanswered)
+      : shuttingDownNotice(unanswered);
+    this.inOrder(session, () => this.sendLabelled(chatId, session, notice));
+  }
+
+  /** Runs `task` once everything already queued for the session has been sent (or has failed). */
+  afterOutput(session: string, task: () => Promise<void>): void {
+    this.inOrder(session, task);
   }
 
   /** Resolves once everything queued for the chat so far has been sent (or has failed). */

@@ -9,6 +9,7 @@ import {
   sessionOutcomeText,
   unknownCommandText,
 } from '../copy/sessions.ts';
+import type { JournalTurns } from '../journal-turns.ts';
 import { truncateUtf16 } from '../render/index.ts';
 import type { SessionOutput } from '../session-output.ts';
 
@@ -26,8 +27,10 @@ export function sessionCommands(deps: {
   manager: SessionManager;
   personas: PersonaLibrary;
   output: SessionOutput;
+  /** The inbound journal follows each message to the end of its turn; absent without a journal. */
+  turns?: Pick<JournalTurns, 'handedUpdate'>;
 }): Composer<Context> {
-  const { manager, personas, output } = deps;
+  const { manager, personas, output, turns } = deps;
   const commands = new Composer<Context>();
 
   commands.command('new', async (ctx) => {
@@ -70,7 +73,7 @@ export function sessionCommands(deps: {
       await ctx.reply(unknownCommandText(text.slice(0, command.length)));
       return;
     }
-    const sent = await manager.send(ctx.chat.id, text);
+    const sent = await manager.send(ctx.chat.id, text, (session) => turns?.handedUpdate(ctx, session));
     if (!sent.ok) {
       await ctx.reply(sessionOutcomeText(sent));
       return;

@@ -97,6 +97,10 @@ export interface FakeTelegram {
   reactions(chatId?: number): Array<{ chatId: number; messageId: number; reaction: unknown }>;
   commands(): Array<{ command: string; description: string }>;
   failNext(method: string, count: number, kind: FaultKind, options?: { retryAfter?: number }): void;
+  /** From now on a `rate` share of all calls fails, each one of `kinds` (retry_after 1 s); 0 stops. */
+  failRandomly(rate: number, kinds: FaultKind[], random?: () => number): void;
+  /** Queues an update the bot already had again, same update_id (its confirming offset was lost). */
+  redeliver(update: Update): void;
   pendingUpdates(): number;
   /** True while the bot holds a long poll open: it is running and waiting for updates. */
   isPolling(): boolean;
@@ -156,6 +160,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     commands: () => [...state.commands],
     failNext: (method, count, kind, faultOptions) =>
       faults.add(method, count, kind, faultOptions?.retryAfter),
+    redeliver: (update) => state.redeliver(update),
+    failRandomly: (rate, kinds, random) => faults.failRandomly(rate, kinds, random),
     pendingUpdates: () => state.pendingUpdates(),
     isPolling,
     close: shutdown,

@@ -235,6 +235,16 @@ export class FakeTelegramState {
     return update;
   }
 
+  /**
+   * Queues an update the bot already had, unchanged (same update_id): what Telegram does when the
+   * offset that confirmed it never arrived (the bot died first).
+   */
+  redeliver(update: Update): void {
+    this.updates.push(structuredClone(update));
+    this.updates.sort((a, b) => a.update_id - b.update_id);
+    for (const listener of [...this.updateListeners]) listener();
+  }
+
   onUpdate(listener: () => void): () => void {
     this.updateListeners.add(listener);
     return () => this.updateListeners.delete(listener);
