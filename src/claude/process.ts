@@ -38,12 +38,15 @@ export class ClaudeSession {
   private closed = false;
   private closing: Promise<void> | undefined;
   private currentSessionId: string | undefined;
+  /** The model, as changed by setModel; a replacement process starts with it. */
+  private model: string | undefined;
   private readonly log: Logger;
 
   constructor(private readonly options: ClaudeSessionOptions) {
     this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
     this.supervisor = new CrashSupervisor(options.maxRestarts);
     this.currentSessionId = options.resume;
+    this.model = options.model;
     this.launch();
   }
 
@@ -82,11 +85,21 @@ export class ClaudeSession {
    * Queues a message; it is answered after everything sent before it. Never blocks. The events of
    * its turn carry `origin`, so a session used from two chats answers each in its own.
    */
-  send(content: UserContent, origin?: MessageOrigin): void {
+  send(content: UserContent, origin?: MessageOrigin, options: { coalesce?: boolean } = {}): void {
     if (this.closed) throw new Error('ClaudeSession: send after close');
-    this.queue.add(content, origin);
+    this.queue.add(content, origin, options.coalesce);
     if (!this.runner) this.launch();
     this.pump();
+  }
+
+  /**
+   * Switches the model from the next request on (undefined: Claude Code's default). A process
+   * started later (after a crash) starts with it too.
+   */
+  async setModel(model: string | undefined): Promise<void> {
+    this.model = model;
+    const runner = this.runner;
+    if (runner && !runner.closing) await runner.query.setModel(model);
   }
 
   /** Stops the current turn; queued messages carry on afterwards. */
@@ -117,7 +130,7 @@ export class ClaudeSession {
   }
 
   private launch(): void {
-    const runner = new ClaudeRunner(this.options, this.currentSessionId, this.log);
+    const runner = new ClaudeRunner({ ...this.options, model: this.model }, this.currentSessionId, this.log);
     this.runner = runner;
     this.consume(runner, new ClaudeTranslator()).catch((error: unknown) =>
       this.log.error({ err: error }, 'claude session supervision failed'),

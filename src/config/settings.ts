@@ -68,6 +68,21 @@ const pingHosts = z
   })
   .optional();
 
+/** Milliseconds, a whole number from 0 to 60 000; empty or unset: `fallback`. */
+const millis = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? String(fallback) : value))
+    .pipe(z.string().regex(/^\d{1,5}$/, 'must be a whole number of milliseconds (0 turns it off)'))
+    .transform(Number)
+    .pipe(z.number().max(60_000, 'must be at most 60000 (one minute)'))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+/** SPEC.md: text messages from one chat within this window become one turn. */
+export const DEFAULT_BATCH_WINDOW_MS = 1500;
+
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
     .string({ error: 'is required' })
@@ -92,6 +107,7 @@ const envSchema = z.object({
   KUMA_URL: httpUrl,
   KUMA_API_KEY: optionalText,
   PING_HOSTS: pingHosts,
+  BATCH_WINDOW_MS: millis(DEFAULT_BATCH_WINDOW_MS),
 });
 
 /** A Proxmox API (PVE or PBS): fully configured, or absent. */
@@ -114,6 +130,8 @@ export interface Settings {
   beszel?: { url: string; email: string; password: string };
   kuma?: { url: string; apiKey: string };
   pingHosts: PingTarget[];
+  /** Text messages from one chat within this many ms become one turn; 0: every message is its own. */
+  batchWindowMs: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -190,6 +208,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       apiKey: e.KUMA_API_KEY as string,
     })),
     pingHosts: e.PING_HOSTS ?? [],
+    batchWindowMs: e.BATCH_WINDOW_MS,
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),

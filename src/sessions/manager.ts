@@ -1,6 +1,11 @@
 import type { Logger } from '../logging.ts';
 import type { ChatId, ChatStore } from './chat-store.ts';
-import { LiveProcesses, type SessionEventSink, type StartProcess } from './live-processes.ts';
+import {
+  type LiveProcess,
+  LiveProcesses,
+  type SessionEventSink,
+  type StartProcess,
+} from './live-processes.ts';
 import { isValidName } from './names.ts';
 import type { ActivateRefusal, CreateOutcome, SendOutcome, SwitchOutcome } from './outcomes.ts';
 import type { PersonaLibrary } from './personas.ts';
@@ -77,8 +82,11 @@ export class SessionManager {
     return refused ?? { ok: true, kind: 'switched', name };
   }
 
-  /** Queues `text` for the chat's active session, starting its process if need be; never dropped. */
-  async send(chatId: ChatId, text: string): Promise<SendOutcome> {
+  /**
+   * Queues `text` for the chat's active session, starting its process if need be; never dropped.
+   * `coalesce`: joins the chat's text still waiting there (batching), so it goes as one turn.
+   */
+  async send(chatId: ChatId, text: string, options: { coalesce?: boolean } = {}): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, reason: 'no_active_session' };
     if (this.processes.closed) return { ok: false, reason: 'shutting_down' };
@@ -90,7 +98,7 @@ export class SessionManager {
       if (!process && this.processes.closed) return { ok: false, reason: 'shutting_down' };
       if (!process) return { ok: false, reason: 'start_failed', name };
     }
-    process.send(text, chatId);
+    process.send(text, chatId, options);
     // After the send, so Claude is never kept waiting for the disk.
     await this.noteActivity(name);
     return { ok: true, session: name, queued: process.queueLength };
@@ -117,6 +125,16 @@ export class SessionManager {
 
   isLive(name: string): boolean {
     return this.processes.isLive(name);
+  }
+
+  /** The session's running process, if it has one. */
+  running(name: string): LiveProcess | undefined {
+    return this.processes.running(name);
+  }
+
+  /** The model the session's running process reported, if it runs. */
+  reportedModel(name: string): string | undefined {
+    return this.processes.reportedModel(name);
   }
 
   liveSessions(): string[] {

@@ -11,6 +11,10 @@ import { KeyedSerializer } from './serial.ts';
 export const SESSION_STATUSES = ['idle', 'active', 'suspended'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
+/** How a session's output is shown (`/verbose`, `/smart`); absent means `default`. */
+export const OUTPUT_MODES = ['default', 'verbose', 'smart'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
 const isoTime = z.iso.datetime({ offset: true });
 
 /**
@@ -26,6 +30,8 @@ export const SessionMetadataSchema = z.looseObject({
   claude_session_id: z.string().min(1).nullable(),
   /** Set by `/model`; null means the persona's model (or Claude Code's default). */
   model_override: z.string().min(1).nullable().default(null),
+  /** Set by `/verbose` and `/smart`; a value this version does not know reads as absent. */
+  output_mode: z.enum(OUTPUT_MODES).optional().catch(undefined),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -37,6 +43,7 @@ export interface MetadataPatch {
   last_active_at?: string;
   claude_session_id?: string | null;
   model_override?: string | null;
+  output_mode?: OutputMode;
 }
 
 export interface Session {
