@@ -8,12 +8,18 @@ import { createLogger } from './logging.ts';
 import { ChatStore } from './sessions/chat-store.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
+import { SessionPreferences } from './sessions/preferences.ts';
 import { SessionStore } from './sessions/session-store.ts';
+import { AnswerKeeper } from './telegram/answers.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
 import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
+import { outputCommands } from './telegram/commands/output.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
+import { systemTimers } from './telegram/delivery/timers.ts';
 import { createDelivery } from './telegram/delivery.ts';
+import { TextBatcher } from './telegram/inbound/batcher.ts';
+import { textSubmitter } from './telegram/inbound/submit-text.ts';
 import { SessionOutput } from './telegram/session-output.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
@@ -43,11 +49,19 @@ export async function startApp(settings: Settings): Promise<void> {
     logger,
   });
   const delivery = createDelivery(bot.api, logger);
+  const keeper = new AnswerKeeper({
+    send: (chatId, text) => delivery.sendText(chatId, text),
+    activeSessionOf: (chatId) => manager.activeName(chatId),
+    timers: systemTimers,
+    logger,
+  });
   // Asks the manager only when an event arrives, by which time `manager` below exists.
   const output = new SessionOutput({
     delivery,
     activeSessionOf: (chatId) => manager.activeName(chatId),
     isBusy: (name, chatId) => manager.isBusy(name, chatId),
+    outputModeOf: (name) => preferences.outputModeOf(name),
+    keeper,
     logger,
   });
   const manager = new SessionManager({
@@ -81,13 +95,39 @@ export async function startApp(settings: Settings): Promise<void> {
         logger: logger.child({ session: session.metadata.name }),
       }),
   });
+  const preferences = new SessionPreferences({
+    sessions,
+    activeName: (chatId) => manager.activeName(chatId),
+    running: (name) => manager.running(name),
+    reportedModel: (name) => manager.reportedModel(name),
+    logger,
+  });
+  const batcher = new TextBatcher({
+    windowMs: settings.batchWindowMs,
+    timers: systemTimers,
+    submit: textSubmitter({ manager, output, delivery, coalesce: settings.batchWindowMs > 0 }),
+    logger,
+  });
   const homelab = createHomelab({ settings, logger });
 
   // Homelab before sessions: the session commands end in a catch-all that answers every other text.
   bot.use(
+    batcher.closer(),
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
-    sessionCommands({ manager, personas, output }),
+    outputCommands({
+      preferences,
+      keeper,
+      delivery,
+      activeSessionOf: (chatId) => manager.activeName(chatId),
+    }),
+    sessionCommands({
+      manager,
+      personas,
+      output,
+      batcher,
+      modelOf: (session) => preferences.modelOf(session),
+    }),
   );
   installFallbacks(bot);
 
@@ -106,6 +146,9 @@ export async function startApp(settings: Settings): Promise<void> {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
+    // Text still in a batch window goes to its session, so it is counted below, never lost unsaid.
+    await Promise.race([batcher.closeAll(), delay(500)]);
+    keeper.close();
     // Telegram will not deliver these messages again: say so before their processes go.
     for (const work of manager.unansweredWork())
       output.shuttingDown(Number(work.chatId), work.session, work.unanswered);

@@ -97,6 +97,8 @@ export async function startWorld(
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_MAX_RETRIES: '1',
     LOG_LEVEL: 'debug',
+    // Every message its own turn, as the tests expect; batching tests pass a window to startBot.
+    BATCH_WINDOW_MS: '0',
   };
   const world: World = {
     tg,

@@ -1,6 +1,7 @@
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { SessionManager } from '../../sessions/manager.ts';
 import type { PersonaLibrary } from '../../sessions/personas.ts';
+import type { Session } from '../../sessions/session-store.ts';
 import {
   newUsageText,
   SESSION_USAGE,
@@ -26,6 +27,10 @@ export function sessionCommands(deps: {
   manager: SessionManager;
   personas: PersonaLibrary;
   output: SessionOutput;
+  /** Plain text goes through it (BATCH_WINDOW_MS); without one, each message is sent at once. */
+  batcher?: { add(chatId: number, text: string): Promise<void> };
+  /** Each session's model, for the list. */
+  modelOf?: (session: Session) => Promise<string | undefined>;
 }): Composer<Context> {
   const { manager, personas, output } = deps;
   const commands = new Composer<Context>();
@@ -48,7 +53,7 @@ export function sessionCommands(deps: {
     await ctx.reply(sessionOutcomeText(await manager.switchTo(ctx.chat.id, name)));
   });
 
-  commands.command('sessions', (ctx) => replyWithSessionList(ctx, manager, SESSIONS_HEADING));
+  commands.command('sessions', (ctx) => replyWithSessionList(ctx, manager, SESSIONS_HEADING, deps.modelOf));
 
   commands.callbackQuery(new RegExp(`^${SWITCH_PREFIX}(.+)$`), async (ctx) => {
     const name = ctx.match[1] ?? '';
@@ -72,6 +77,10 @@ export function sessionCommands(deps: {
       await ctx.reply(unknownCommandText(text.slice(0, command.length)));
       return;
     }
+    if (deps.batcher) {
+      await deps.batcher.add(ctx.chat.id, text);
+      return;
+    }
     const sent = await manager.send(ctx.chat.id, text);
     if (!sent.ok) {
       await ctx.reply(sessionOutcomeText(sent));
@@ -83,16 +92,28 @@ export function sessionCommands(deps: {
   return commands;
 }
 
-async function replyWithSessionList(ctx: Context, manager: SessionManager, heading: string): Promise<void> {
+async function replyWithSessionList(
+  ctx: Context,
+  manager: SessionManager,
+  heading: string,
+  modelOf?: (session: Session) => Promise<string | undefined>,
+): Promise<void> {
   const sessions = await manager.list();
   const active = ctx.chat && sessions.length > 0 ? await manager.activeName(ctx.chat.id) : undefined;
-  const entries = sessions.map(({ metadata }) => ({
-    name: metadata.name,
-    persona: metadata.persona,
-    status: metadata.status,
-    active: metadata.name === active,
-    running: manager.isLive(metadata.name),
-  }));
+  const entries = await Promise.all(
+    sessions.map(async (session) => {
+      const { metadata } = session;
+      const model = modelOf ? ((await modelOf(session)) ?? 'default model') : undefined;
+      return {
+        name: metadata.name,
+        persona: metadata.persona,
+        status: metadata.status,
+        active: metadata.name === active,
+        running: manager.isLive(metadata.name),
+        ...(model ? { model } : {}),
+      };
+    }),
+  );
   const text = sessionListText(heading, entries);
   if (sessions.length === 0) {
     await ctx.reply(text);
