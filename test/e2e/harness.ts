@@ -111,7 +111,8 @@ export async function startWorld(
       world.bot = bot;
       await waitUntil(
         () => tg.isPolling(),
-        15_000,
+        // A loaded machine (other work on 2 cores) can take this long to compile and start the bot.
+        30_000,
         () => bot.output(),
       );
       return bot;
