@@ -14,6 +14,7 @@ import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../tes
 import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { outputBench } from './output.ts';
 import { RELAY_PATH } from './relay-log.ts';
 import {
   type BenchResults,
@@ -333,6 +334,8 @@ async function main(): Promise<void> {
   console.log(firstReplyTable(results));
   const cliOwnMs = cliOwnMedianMs(results.botTurns);
   console.log(`\n${notes(Date.now() - startedAt, leftBehind, loadAtStart, cliOwnMs)}`);
+  console.log('\nOutput: streaming, first draft, batch window\n');
+  console.log(await outputBench(progress));
 }
 
 await main();
