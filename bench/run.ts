@@ -17,6 +17,7 @@ import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { APPROVAL_PROMPTS, type ApprovalSample, approvalTable, measureApprovals } from './approval.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
 import { benchJournal, journalTable } from './journal.ts';
+import { outputBench } from './output.ts';
 import { RELAY_PATH } from './relay-log.ts';
 import { renderBenchReport } from './render.ts';
 import {
@@ -348,6 +349,8 @@ async function main(): Promise<void> {
   console.log(journalTable(await benchJournal()));
   console.log(`\n${notes(Date.now() - startedAt, leftBehind, loadAtStart, cliOwnMs)}`);
   console.log(renderBenchReport(progress));
+  console.log('\nOutput: streaming, first draft, batch window\n');
+  console.log(await outputBench(progress));
 }
 
 await main();

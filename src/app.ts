@@ -10,8 +10,10 @@ import { InterruptedTurns } from './sessions/interrupted.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { SessionModes } from './sessions/modes.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
+import { SessionPreferences } from './sessions/preferences.ts';
 import { SessionRuleBook } from './sessions/rule-book.ts';
 import { SessionStore } from './sessions/session-store.ts';
+import { AnswerKeeper } from './telegram/answers.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
 import { permissionAsker } from './telegram/cards/asker.ts';
 import { staleCardsOn } from './telegram/cards/lifecycle.ts';
@@ -23,10 +25,14 @@ import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { lifecycleCommands } from './telegram/commands/lifecycle.ts';
 import { modeCommand } from './telegram/commands/mode.ts';
+import { outputCommands } from './telegram/commands/output.ts';
 import { rulesCommand } from './telegram/commands/rules.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
 import { cutOffText } from './telegram/copy/lifecycle.ts';
+import { systemTimers } from './telegram/delivery/timers.ts';
 import { createDelivery } from './telegram/delivery.ts';
+import { TextBatcher } from './telegram/inbound/batcher.ts';
+import { textSubmitter } from './telegram/inbound/submit-text.ts';
 import { openInboundJournal } from './telegram/journal-setup.ts';
 import { JournalTurns } from './telegram/journal-turns.ts';
 import { SessionOutput } from './telegram/session-output.ts';
@@ -76,12 +82,20 @@ export async function startApp(settings: Settings): Promise<void> {
           logger.warn({ err: error }, 'could not tell the owner about the inbound journal'),
         );
   };
+  const keeper = new AnswerKeeper({
+    send: (chatId, text) => delivery.sendText(chatId, text),
+    activeSessionOf: (chatId) => manager.activeName(chatId),
+    timers: systemTimers,
+    logger,
+  });
   // Asks the manager only when an event arrives, by which time `manager` below exists.
   const output = new SessionOutput({
     delivery,
     activeSessionOf: (chatId) => manager.activeName(chatId),
     isBusy: (name, chatId) => manager.isBusy(name, chatId),
     controlButtons,
+    outputModeOf: (name) => preferences.outputModeOf(name),
+    keeper,
     logger,
   });
   // Approval, question and plan cards: waiting on one blocks nothing else.
@@ -160,10 +174,24 @@ export async function startApp(settings: Settings): Promise<void> {
           logger,
         })
       : undefined;
+  const preferences = new SessionPreferences({
+    sessions,
+    activeName: (chatId) => manager.activeName(chatId),
+    running: (name) => manager.running(name),
+    reportedModel: (name) => manager.reportedModel(name),
+    logger,
+  });
+  const batcher = new TextBatcher({
+    windowMs: settings.batchWindowMs,
+    timers: systemTimers,
+    submit: textSubmitter({ manager, output, delivery, coalesce: settings.batchWindowMs > 0 }),
+    logger,
+  });
   const homelab = createHomelab({ settings, logger });
 
   // Homelab before sessions: the session commands end in a catch-all that answers every other text.
   bot.use(
+    batcher.closer(),
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
     controlCommands({ manager, output }),
@@ -181,7 +209,20 @@ export async function startApp(settings: Settings): Promise<void> {
         return true;
       },
     }),
-    sessionCommands({ manager, personas, output, ...(turns ? { turns } : {}) }),
+    outputCommands({
+      preferences,
+      keeper,
+      delivery,
+      activeSessionOf: (chatId) => manager.activeName(chatId),
+    }),
+    sessionCommands({
+      manager,
+      personas,
+      output,
+      batcher,
+      modelOf: (session) => preferences.modelOf(session),
+      ...(turns ? { turns } : {}),
+    }),
   );
   installFallbacks(bot);
 
@@ -210,6 +251,9 @@ export async function startApp(settings: Settings): Promise<void> {
       logger.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
+    // Text still in a batch window goes to its session, so it is counted below, never lost unsaid.
+    await Promise.race([batcher.closeAll(), delay(500)]);
+    keeper.close();
     // Telegram will not deliver these messages again: say so before their processes go. The ones
     // the journal holds stay unfinished in it, and the next start takes them up (journal-turns.ts);
     // the others are recorded, and told again after the restart in case this notice cannot go now.

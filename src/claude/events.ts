@@ -58,6 +58,8 @@ export type ClaudeEvent =
   | { type: 'started'; sessionId: string; model: string }
   /** A complete block of answer text from the assistant. */
   | { type: 'text'; text: string }
+  /** A piece of answer text as the model writes it (streaming); the whole block follows as `text`. */
+  | { type: 'text_delta'; text: string }
   /** A tool call: its name and the input Claude gave it. */
   | {
       type: 'tool';
@@ -66,6 +68,8 @@ export type ClaudeEvent =
       name: string;
       input: Record<string, unknown>;
       isError?: boolean;
+      /** On completion: the tool's output as text (may be long; the Telegram side trims it). */
+      output?: string;
     }
   /**
    * The model API failed and Claude Code is retrying. `status`: the HTTP status, null for a

@@ -69,6 +69,8 @@ export function sdkOptionsFor(
     ...(options.allowedTools?.length ? { allowedTools: options.allowedTools } : {}),
     ...(options.claudePath ? { pathToClaudeCodeExecutable: options.claudePath } : {}),
     settingSources: options.settingSources ?? ['user', 'project', 'local'],
+    // Answer text as it is written (`stream_event`), so the owner can watch it grow.
+    includePartialMessages: true,
     canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, options.cwd, log),
     stderr: (data) => log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
     spawnClaudeCodeProcess: (spawnOptions) => {

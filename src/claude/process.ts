@@ -53,6 +53,8 @@ export class ClaudeSession {
   private currentSessionId: string | undefined;
   /** The transcript to resume is missing: messages wait for startFresh(). */
   private held = false;
+  /** The model, as changed by setModel; a replacement process starts with it. */
+  private model: string | undefined;
   private readonly log: Logger;
   private readonly costs: TurnCostMeter;
   private readonly hold: UsageHold;
@@ -63,6 +65,7 @@ export class ClaudeSession {
     this.currentSessionId = options.resume;
     this.costs = new TurnCostMeter(options.resume ? options.costBaselineUsd : 0);
     this.hold = new UsageHold(options.holdTimers ?? systemHoldTimers, () => this.holdLifted());
+    this.model = options.model;
     this.launch();
   }
 
@@ -102,9 +105,9 @@ export class ClaudeSession {
    * Queues a message; it is answered after everything sent before it. Never blocks. The events of
    * its turn carry `origin`, so a session used from two chats answers each in its own.
    */
-  send(content: UserContent, origin?: MessageOrigin): void {
+  send(content: UserContent, origin?: MessageOrigin, options: { coalesce?: boolean } = {}): void {
     if (this.closed) throw new Error('ClaudeSession: send after close');
-    this.queue.add(content, origin);
+    this.queue.add(content, origin, options.coalesce);
     if (this.held) {
       this.emit({ type: 'error', ...this.missingConversation() }, origin);
       return;
@@ -125,6 +128,16 @@ export class ClaudeSession {
     if (!this.runner) this.launch();
     this.pump();
     return true;
+  }
+
+  /**
+   * Switches the model from the next request on (undefined: Claude Code's default). A process
+   * started later (after a crash) starts with it too.
+   */
+  async setModel(model: string | undefined): Promise<void> {
+    this.model = model;
+    const runner = this.runner;
+    if (runner && !runner.closing) await runner.query.setModel(model);
   }
 
   /** Stops the current turn; queued messages carry on afterwards. */
@@ -206,7 +219,7 @@ export class ClaudeSession {
 
   private launch(): void {
     if (this.currentSessionId === undefined) this.costs.freshConversation();
-    const runner = new ClaudeRunner(this.options, this.currentSessionId, this.log);
+    const runner = new ClaudeRunner({ ...this.options, model: this.model }, this.currentSessionId, this.log);
     this.runner = runner;
     this.consume(runner, new ClaudeTranslator()).catch((error: unknown) =>
       this.log.error({ err: error }, 'claude session supervision failed'),

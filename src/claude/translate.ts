@@ -57,6 +57,20 @@ function textOfBlocks(content: unknown): string {
     .join('\n');
 }
 
+/** A `stream_event` carrying answer text as it is written; subagents' streams stay off the phone. */
+function textDeltaOf(message: Extract<SDKMessage, { type: 'stream_event' }>): ClaudeEvent[] {
+  if (message.parent_tool_use_id !== null) return [];
+  const event = message.event;
+  if (event.type !== 'content_block_delta' || event.delta.type !== 'text_delta') return [];
+  return event.delta.text ? [{ type: 'text_delta', text: event.delta.text }] : [];
+}
+
+/** A tool_result's content as text: a string, or the text parts of its blocks. */
+function toolOutputOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return textOfBlocks(content);
+}
+
 /**
  * SDK messages → the bridge's events. One translator per Claude Code process: it remembers which
  * tool each tool_use id was (a tool_result names only the id) and whether the current turn already
@@ -106,6 +120,8 @@ export class ClaudeTranslator {
       }
       case 'result':
         return this.result(message);
+      case 'stream_event':
+        return textDeltaOf(message);
       default:
         return [];
     }
@@ -146,6 +162,7 @@ export class ClaudeTranslator {
           name: tool.name,
           input: tool.input,
           isError: block.is_error === true,
+          output: toolOutputOf(block.content),
         };
       });
   }

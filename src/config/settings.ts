@@ -90,6 +90,20 @@ const megabytes = z
   .transform((value) => (value === '' ? undefined : Number(value)))
   .pipe(z.number({ error: 'must be a number of megabytes' }).positive('must be above 0').optional())
   .optional();
+/** Milliseconds, a whole number from 0 to 60 000; empty or unset: `fallback`. */
+const millis = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? String(fallback) : value))
+    .pipe(z.string().regex(/^\d{1,5}$/, 'must be a whole number of milliseconds (0 turns it off)'))
+    .transform(Number)
+    .pipe(z.number().max(60_000, 'must be at most 60000 (one minute)'))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+/** SPEC.md: text messages from one chat within this window become one turn. */
+export const DEFAULT_BATCH_WINDOW_MS = 1500;
 
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
@@ -122,6 +136,7 @@ const envSchema = z.object({
   MAX_DOWNLOAD_MB: megabytes,
   SESSION_IDLE_TIMEOUT: durationSetting('10m'),
   PERMISSION_TIMEOUT: durationSetting('10m'),
+  BATCH_WINDOW_MS: millis(DEFAULT_BATCH_WINDOW_MS),
 });
 
 const MB = 1024 * 1024;
@@ -161,6 +176,8 @@ export interface Settings {
   idleTimeoutMs: number;
   /** How long a permission prompt waits for the owner before it is denied; 0 waits for ever. */
   permissionTimeoutMs: number;
+  /** Text messages from one chat within this many ms become one turn; 0: every message is its own. */
+  batchWindowMs: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -272,6 +289,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     maxDownloadBytes: Math.floor(Math.min(e.MAX_DOWNLOAD_MB ?? serverLimitMb, serverLimitMb) * MB),
     idleTimeoutMs: e.SESSION_IDLE_TIMEOUT,
     permissionTimeoutMs: e.PERMISSION_TIMEOUT,
+    batchWindowMs: e.BATCH_WINDOW_MS,
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),

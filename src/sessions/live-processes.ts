@@ -7,8 +7,13 @@ import type { Session, SessionStore } from './session-store.ts';
 
 /** What the manager needs of a running Claude Code process (src/claude/ provides it). */
 export interface LiveProcess {
-  /** `origin`: the chat that sent it; the events of its turn carry it back. */
-  send(text: string, origin: ChatId): void;
+  /**
+   * `origin`: the chat that sent it; the events of its turn carry it back. `coalesce`: joins the
+   * chat's text already waiting, so it is answered as one turn.
+   */
+  send(text: string, origin: ChatId, options?: { coalesce?: boolean }): void;
+  /** Switches the model live (undefined: the default). Absent: the process cannot. */
+  setModel?(model: string | undefined): Promise<void>;
   on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;
   /** The chats of the message being answered (first) and of those waiting. */
   readonly origins: ReadonlyArray<ChatId | undefined>;
@@ -59,6 +64,8 @@ interface Live {
   recordedSessionId: string | null;
   /** The Claude session id being written, so the events of one turn do not each write it again. */
   recordingSessionId?: string;
+  /** The model the process reported it runs (`started`). */
+  model?: string;
 }
 
 /**
@@ -157,6 +164,11 @@ export class LiveProcesses {
     return this.live.get(name)?.process;
   }
 
+  /** The model the session's running process reported, if it runs and said. */
+  reportedModel(name: string): string | undefined {
+    return this.live.get(name)?.model;
+  }
+
   names(): string[] {
     return [...this.live.keys()];
   }
@@ -220,6 +232,7 @@ export class LiveProcesses {
       // A turn that failed before it began (numTurns 0) may name a session with no transcript.
       const began = event.type === 'completed' && (event.numTurns > 0 || !event.isError);
       if (event.type === 'started' || began) this.recordSessionId(live, name, event.sessionId);
+      if (event.type === 'started') live.model = event.model;
       // A turn answers the chat that asked; what belongs to no message goes to the chat that used it last.
       this.deps.onEvent(origin ?? live.chatId, name, event);
       this.deps.watcher?.event(name, event);

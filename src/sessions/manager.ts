@@ -116,10 +116,16 @@ export class SessionManager {
 
   /**
    * Queues `text` for the chat's active session, starting its process if need be; never dropped.
+   * `coalesce`: joins the chat's text still waiting there (batching), so it goes as one turn.
    * `onQueued` runs the moment it is queued, before any event of its turn (the inbound journal).
    */
-  send(chatId: ChatId, text: string, onQueued?: (session: string) => void): Promise<SendOutcome> {
-    return this.deliver(chatId, (process) => process.send(text, chatId), onQueued);
+  send(
+    chatId: ChatId,
+    text: string,
+    options: { coalesce?: boolean; onQueued?: (session: string) => void } = {},
+  ): Promise<SendOutcome> {
+    const { onQueued, ...sendOptions } = options;
+    return this.deliver(chatId, (process) => process.send(text, chatId, sendOptions), onQueued);
   }
 
   /** Interrupts the active session's turn; `text` is its next turn, ahead of what waits. */
@@ -249,6 +255,16 @@ export class SessionManager {
 
   isLive(name: string): boolean {
     return this.processes.isLive(name);
+  }
+
+  /** The session's running process, if it has one. */
+  running(name: string): LiveProcess | undefined {
+    return this.processes.running(name);
+  }
+
+  /** The model the session's running process reported, if it runs. */
+  reportedModel(name: string): string | undefined {
+    return this.processes.reportedModel(name);
   }
 
   liveSessions(): string[] {

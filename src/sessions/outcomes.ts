@@ -68,3 +68,20 @@ export type StartFreshOutcome = { ok: true; name: string } | Refusal<'nothing_to
 export type IdleTimeoutOutcome =
   | { ok: true; name: string; timeoutMs: number; own: boolean }
   | Refusal<'no_active_session'>;
+
+/** `/model`: the active session's model, after a change when one was asked for. */
+export type ModelOutcome =
+  | {
+      ok: true;
+      name: string;
+      /** Undefined: neither the owner nor the persona chose one, and the process has not said yet. */
+      model: string | undefined;
+      /** A change reached the running process at once (false: it takes effect when one starts). */
+      appliedLive: boolean;
+    }
+  | Refusal<'no_active_session'>;
+
+/** `/verbose`, `/smart`: the active session's output mode after the toggle. */
+export type OutputModeOutcome =
+  | { ok: true; name: string; toggled: 'verbose' | 'smart'; on: boolean }
+  | Refusal<'no_active_session'>;

@@ -18,6 +18,10 @@ import { NO_USAGE, type SessionUsage, SessionUsageSchema } from './usage.ts';
 export const SESSION_STATUSES = ['idle', 'active', 'suspended'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
+/** How a session's output is shown (`/verbose`, `/smart`); absent means `default`. */
+export const OUTPUT_MODES = ['default', 'verbose', 'smart'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
 const isoTime = z.iso.datetime({ offset: true });
 
 /**
@@ -43,6 +47,8 @@ export const SessionMetadataSchema = z.looseObject({
   permission_mode: z.enum(PERMISSION_MODES).optional(),
   /** The session's "Allow for session" rules, in Claude Code's rule syntax. */
   allowed_tools: z.array(z.string()).optional(),
+  /** Set by `/verbose` and `/smart`; a value this version does not know reads as absent. */
+  output_mode: z.enum(OUTPUT_MODES).optional().catch(undefined),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -58,6 +64,7 @@ export interface MetadataPatch {
   failed_at?: string | null;
   permission_mode?: PermissionMode;
   allowed_tools?: string[];
+  output_mode?: OutputMode;
 }
 
 export interface Session {

@@ -167,4 +167,23 @@ describe('settings (SPEC.md)', () => {
     const result = parseSettings({ ...required, PERMISSION_TIMEOUT: '2s' });
     expect(result.ok && result.settings.passthroughEnv).not.toHaveProperty('PERMISSION_TIMEOUT');
   });
+
+  it('reads BATCH_WINDOW_MS (default 1500, 0 turns batching off) and keeps it from Claude Code', () => {
+    const windowOf = (value?: string) => {
+      const result = parseSettings({
+        ...required,
+        ...(value === undefined ? {} : { BATCH_WINDOW_MS: value }),
+      });
+      return result.ok
+        ? [result.settings.batchWindowMs, Object.keys(result.settings.passthroughEnv)]
+        : result.problems;
+    };
+    expect(windowOf()).toEqual([1500, []]);
+    expect(windowOf('0')).toEqual([0, []]);
+    expect(windowOf('2500')).toEqual([2500, []]);
+    expect(windowOf('soon')).toEqual([
+      'BATCH_WINDOW_MS must be a whole number of milliseconds (0 turns it off)',
+    ]);
+    expect(windowOf('90000')).toEqual(['BATCH_WINDOW_MS must be at most 60000 (one minute)']);
+  });
 });

@@ -104,6 +104,8 @@ export async function startWorld(
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_MAX_RETRIES: '1',
     LOG_LEVEL: 'debug',
+    // Every message its own turn, as the tests expect; batching tests pass a window to startBot.
+    BATCH_WINDOW_MS: '0',
     ...options.env,
   };
   const world: World = {
@@ -117,7 +119,8 @@ export async function startWorld(
       world.bot = bot;
       await waitUntil(
         () => tg.isPolling(),
-        timeoutMs,
+        // A loaded machine (other work on 2 cores) can take long to compile and start the bot.
+        Math.max(timeoutMs, 30_000),
         () => bot.output(),
       );
       return bot;

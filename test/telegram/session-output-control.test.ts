@@ -3,7 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ClaudeEvent } from '../../src/claude/events.ts';
 import { controlButtons } from '../../src/telegram/commands/control.ts';
-import type { Delivery } from '../../src/telegram/delivery.ts';
+import type { AnswerDelivery } from '../../src/telegram/delivery.ts';
 import { SessionOutput } from '../../src/telegram/session-output.ts';
 
 function setup() {
@@ -16,7 +16,18 @@ function setup() {
       ?.flat()
       .map((button) => `${button.text}=${button.callback_data}`)
       .join(',') ?? '';
-  const delivery: Delivery = {
+  const delivery: AnswerDelivery = {
+    async sendHtml(chatId, message) {
+      log.push(`html ${chatId}: ${message.html}`);
+      return 1;
+    },
+    async sendDocument(chatId, fileName) {
+      log.push(`document ${chatId} ${fileName}`);
+      return 1;
+    },
+    answerStream() {
+      return { update() {}, async stop() {}, async discard() {} };
+    },
     async sendMarkdown(chatId, markdown) {
       log.push(`markdown ${chatId}: ${markdown}`);
       return [1];

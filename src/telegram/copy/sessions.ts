@@ -77,6 +77,8 @@ export interface SessionListEntry {
   active: boolean;
   /** Its Claude Code process is running. */
   running: boolean;
+  /** The model it runs, when known. */
+  model?: string;
 }
 
 /** `/sessions` and `/session` without a name: a heading, then one line per session. */
@@ -84,7 +86,7 @@ export function sessionListText(heading: string, sessions: SessionListEntry[]): 
   if (sessions.length === 0) return `${heading}\nNo sessions yet. Use /new <name> to start one.`;
   const lines = sessions.map(
     (session) =>
-      `${session.active ? '▶️' : '•'} ${session.name} (${session.persona}, ${session.status}${session.running ? ', running' : ''})`,
+      `${session.active ? '▶️' : '•'} ${session.name} (${session.persona}, ${session.status}${session.running ? ', running' : ''}${session.model ? `, ${session.model}` : ''})`,
   );
   return [heading, ...lines].join('\n');
 }

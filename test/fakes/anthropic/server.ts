@@ -143,6 +143,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if ('cutOffAfterChars' in reply) {
       return send({ kind: 'text', chunks: [reply.text], chunkDelayMs: 0 }, reply.cutOffAfterChars);
     }
+    // sendStream writes the first delta before its first wait: this is its moment, to the µs.
+    request.firstDeltaAt = now();
     return send({
       kind: 'text',
       chunks: reply.chunks ?? [reply.text],

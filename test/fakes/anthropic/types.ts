@@ -18,6 +18,8 @@ export interface RecordedRequest extends ParsedRequest {
   reportedUsage?: { inputTokens: number; outputTokens: number };
   /** Clock time (ms) when the request arrived, before its body was read. */
   receivedAt: number;
+  /** Clock time (ms) when the first text delta of a streamed text answer was handed to the socket. */
+  firstDeltaAt?: number;
   /** Clock time (ms) when the answer's last byte was handed to the socket; unset until then, and for a cut-off stream. */
   finishedAt?: number;
 }
