@@ -2,6 +2,7 @@ import path from 'node:path';
 import { denyToolsNeedingApproval } from './claude/permissions.ts';
 import { createClaudeSession } from './claude/process.ts';
 import { KILL_GRACE_MS } from './claude/spawn.ts';
+import { bridgeSessionOptions } from './claude/tools/bridge.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
@@ -9,11 +10,15 @@ import { ChatStore } from './sessions/chat-store.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionStore } from './sessions/session-store.ts';
+import { createTranscriber } from './speech/transcribe.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
 import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
 import { createDelivery } from './telegram/delivery.ts';
+import { inboundFiles } from './telegram/inbound/composer.ts';
+import { activeSessionLink } from './telegram/inbound/session-link.ts';
+import { chatFileSender } from './telegram/outbound/send-file.ts';
 import { SessionOutput } from './telegram/session-output.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
@@ -79,6 +84,11 @@ export async function startApp(settings: Settings): Promise<void> {
           return decision;
         },
         logger: logger.child({ session: session.metadata.name }),
+        // Files out (issue 11): send_file delivers to the chat whose message is being answered.
+        ...bridgeSessionOptions({
+          sessionDir: session.dir,
+          sendFile: (file) => chatFileSender(bot.api, Number(chatOf()), logger)(file),
+        }),
       }),
   });
   const homelab = createHomelab({ settings, logger });
@@ -88,6 +98,15 @@ export async function startApp(settings: Settings): Promise<void> {
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
     sessionCommands({ manager, personas, output }),
+    // Files in (issue 11): photos, albums, documents and voice notes to the active session.
+    inboundFiles({
+      ...activeSessionLink({ manager, sessions, output }),
+      apiRoot: settings.telegramApiRoot,
+      token: settings.botToken,
+      maxDownloadBytes: settings.maxDownloadBytes,
+      ...(settings.transcribe ? { transcribe: createTranscriber({ settings: settings.transcribe }) } : {}),
+      logger,
+    }),
   );
   installFallbacks(bot);
 

@@ -1,4 +1,5 @@
 import type {
+  McpServerConfig,
   Options,
   PermissionMode,
   SettingSource,
@@ -34,6 +35,13 @@ export interface ClaudeSessionOptions {
    * the next `send`. A turn that failed before asking the model anything does not count as finished.
    */
   maxRestarts?: number;
+  /**
+   * In-process MCP servers (files out, issue 11), built afresh for every process start, restarts
+   * included: an SDK server instance serves one Claude Code process at a time.
+   */
+  mcpServers?: () => Record<string, McpServerConfig>;
+  /** Tools that run without asking `askPermission` (e.g. the bridge's own send_file). */
+  allowedTools?: string[];
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
 }
@@ -58,6 +66,8 @@ export function sdkOptionsFor(
     ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
     ...(options.claudePath ? { pathToClaudeCodeExecutable: options.claudePath } : {}),
     settingSources: options.settingSources ?? ['user', 'project', 'local'],
+    ...(options.mcpServers ? { mcpServers: options.mcpServers() } : {}),
+    ...(options.allowedTools?.length ? { allowedTools: options.allowedTools } : {}),
     canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, log),
     stderr: (data) => log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
     spawnClaudeCodeProcess: (spawnOptions) => {

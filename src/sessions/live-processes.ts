@@ -1,4 +1,5 @@
 import type { ClaudeEvent } from '../claude/events.ts';
+import type { UserContent } from '../claude/queue.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId } from './chat-store.ts';
 import type { Persona } from './personas.ts';
@@ -6,8 +7,8 @@ import type { Session, SessionStore } from './session-store.ts';
 
 /** What the manager needs of a running Claude Code process (src/claude/ provides it). */
 export interface LiveProcess {
-  /** `origin`: the chat that sent it; the events of its turn carry it back. */
-  send(text: string, origin: ChatId): void;
+  /** `origin`: the chat that sent it; the events of its turn carry it back. Text or content blocks. */
+  send(content: UserContent, origin: ChatId): void;
   on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;
   /** The chats of the message being answered (first) and of those waiting. */
   readonly origins: ReadonlyArray<ChatId | undefined>;

@@ -1,3 +1,4 @@
+import type { UserContent } from '../claude/queue.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId, ChatStore } from './chat-store.ts';
 import { LiveProcesses, type SessionEventSink, type StartProcess } from './live-processes.ts';
@@ -77,8 +78,11 @@ export class SessionManager {
     return refused ?? { ok: true, kind: 'switched', name };
   }
 
-  /** Queues `text` for the chat's active session, starting its process if need be; never dropped. */
-  async send(chatId: ChatId, text: string): Promise<SendOutcome> {
+  /**
+   * Queues `content` for the chat's active session, starting its process if need be; never dropped.
+   * Text, or content blocks (a photo's image with its caption, a saved file's path: issue 11).
+   */
+  async send(chatId: ChatId, content: UserContent): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, reason: 'no_active_session' };
     if (this.processes.closed) return { ok: false, reason: 'shutting_down' };
@@ -90,7 +94,7 @@ export class SessionManager {
       if (!process && this.processes.closed) return { ok: false, reason: 'shutting_down' };
       if (!process) return { ok: false, reason: 'start_failed', name };
     }
-    process.send(text, chatId);
+    process.send(content, chatId);
     // After the send, so Claude is never kept waiting for the disk.
     await this.noteActivity(name);
     return { ok: true, session: name, queued: process.queueLength };
