@@ -107,9 +107,10 @@ export async function startWorld(
     async startBot(extraEnv = {}) {
       const bot = startBotProcess({ ...env, ...extraEnv });
       world.bot = bot;
+      // Generous: on a loaded 2-core machine loading the bot's modules alone can take over 10 s.
       await waitUntil(
         () => tg.isPolling(),
-        15_000,
+        30_000,
         () => bot.output(),
       );
       return bot;
