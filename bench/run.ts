@@ -14,6 +14,7 @@ import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../tes
 import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { runFilesBench } from './files.ts';
 import { RELAY_PATH } from './relay-log.ts';
 import {
   type BenchResults,
@@ -336,3 +337,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Files in (issue 11): its own world and bot, once the run above has ended all of its processes.
+if (!process.exitCode) await runFilesBench();
