@@ -62,3 +62,24 @@ async function readStamps(logFile: string, text: string, answer: string): Promis
   const result = stamps.find((s) => s.dir === 'out' && s.type === 'result' && s.text === answer);
   return input && result ? { inAt: input.at, resultAt: result.at } : undefined;
 }
+
+/**
+ * When the first user message whose text contains `marker` reached the CLI's stdin (content blocks'
+ * texts joined, as the relay writes them). Waits up to `waitMs` for the relay's delayed write.
+ */
+export async function stdinStampOf(
+  logFile: string,
+  marker: string,
+  waitMs = 2_000,
+): Promise<number | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const stamps = (await readFile(logFile, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter((line) => line.endsWith('}'))
+      .map((line) => stampSchema.parse(JSON.parse(line)));
+    const found = stamps.find((s) => s.dir === 'in' && s.text.includes(marker));
+    if (found || Date.now() > deadline) return found?.at;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -16,6 +16,7 @@ import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { APPROVAL_PROMPTS, type ApprovalSample, approvalTable, measureApprovals } from './approval.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { runFilesBench } from './files.ts';
 import { benchJournal, journalTable } from './journal.ts';
 import { outputBench } from './output.ts';
 import { RELAY_PATH } from './relay-log.ts';
@@ -354,3 +355,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Files in (issue 11): its own world and bot, once the run above has ended all of its processes.
+if (!process.exitCode) await runFilesBench();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createClaudeSession } from './claude/process.ts';
 import { systemPathEnv } from './claude/rules/index.ts';
 import { KILL_GRACE_MS } from './claude/spawn.ts';
+import { bridgeSessionOptions } from './claude/tools/bridge.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
@@ -13,6 +14,7 @@ import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionPreferences } from './sessions/preferences.ts';
 import { SessionRuleBook } from './sessions/rule-book.ts';
 import { SessionStore } from './sessions/session-store.ts';
+import { createTranscriber } from './speech/transcribe.ts';
 import { AnswerKeeper } from './telegram/answers.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
 import { permissionAsker } from './telegram/cards/asker.ts';
@@ -32,9 +34,12 @@ import { cutOffText } from './telegram/copy/lifecycle.ts';
 import { systemTimers } from './telegram/delivery/timers.ts';
 import { createDelivery } from './telegram/delivery.ts';
 import { TextBatcher } from './telegram/inbound/batcher.ts';
+import { inboundFiles } from './telegram/inbound/composer.ts';
+import { activeSessionLink } from './telegram/inbound/session-link.ts';
 import { textSubmitter } from './telegram/inbound/submit-text.ts';
 import { openInboundJournal } from './telegram/journal-setup.ts';
 import { JournalTurns } from './telegram/journal-turns.ts';
+import { chatFileSender } from './telegram/outbound/send-file.ts';
 import { SessionOutput } from './telegram/session-output.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
@@ -137,6 +142,10 @@ export async function startApp(settings: Settings): Promise<void> {
     },
     startProcess: ({ session, persona, chatOf }) => {
       const name = session.metadata.name;
+      const bridge = bridgeSessionOptions({
+        sessionDir: session.dir,
+        sendFile: (file) => chatFileSender(bot.api, Number(chatOf()), logger)(file),
+      });
       const claude = createClaudeSession({
         cwd: session.dir,
         resume: session.metadata.claude_session_id ?? undefined,
@@ -148,7 +157,9 @@ export async function startApp(settings: Settings): Promise<void> {
           session.metadata.permission_mode,
           persona.settings.permission_mode,
         ),
-        allowedTools: session.metadata.allowed_tools ?? [],
+        // Files out (issue 11): send_file delivers to the chat whose message is being answered.
+        ...bridge,
+        allowedTools: [...(session.metadata.allowed_tools ?? []), ...bridge.allowedTools],
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
         killGraceMs: KILL_GRACE_MS,
@@ -222,6 +233,15 @@ export async function startApp(settings: Settings): Promise<void> {
       batcher,
       modelOf: (session) => preferences.modelOf(session),
       ...(turns ? { turns } : {}),
+    }),
+    // Files in (issue 11): photos, albums, documents and voice notes to the active session.
+    inboundFiles({
+      ...activeSessionLink({ manager, sessions, output }),
+      apiRoot: settings.telegramApiRoot,
+      token: settings.botToken,
+      maxDownloadBytes: settings.maxDownloadBytes,
+      ...(settings.transcribe ? { transcribe: createTranscriber({ settings: settings.transcribe }) } : {}),
+      logger,
     }),
   );
   installFallbacks(bot);

@@ -1,4 +1,5 @@
 import type {
+  McpServerConfig,
   Options,
   PermissionMode,
   SettingSource,
@@ -42,6 +43,11 @@ export interface ClaudeSessionOptions {
   holdTimers?: HoldTimers;
   /** How many unexpected exits within how long are restarted before giving up (see CrashSupervisor). */
   crashPolicy?: CrashPolicy;
+  /**
+   * In-process MCP servers (files out, issue 11), built afresh for every process start, restarts
+   * included: an SDK server instance serves one Claude Code process at a time.
+   */
+  mcpServers?: () => Record<string, McpServerConfig>;
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
 }
@@ -72,6 +78,7 @@ export function sdkOptionsFor(
     // Answer text as it is written (`stream_event`), so the owner can watch it grow.
     includePartialMessages: true,
     canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, options.cwd, log),
+    ...(options.mcpServers ? { mcpServers: options.mcpServers() } : {}),
     stderr: (data) => log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
     spawnClaudeCodeProcess: (spawnOptions) => {
       const handle = spawnClaudeCode(spawnOptions, {

@@ -1,4 +1,5 @@
 import type { ClaudeEvent } from '../claude/events.ts';
+import type { UserContent } from '../claude/queue.ts';
 import type { ClaudeCommand } from '../claude/runner.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId } from './chat-store.ts';
@@ -11,7 +12,7 @@ export interface LiveProcess {
    * `origin`: the chat that sent it; the events of its turn carry it back. `coalesce`: joins the
    * chat's text already waiting, so it is answered as one turn.
    */
-  send(text: string, origin: ChatId, options?: { coalesce?: boolean }): void;
+  send(content: UserContent, origin: ChatId, options?: { coalesce?: boolean }): void;
   /** Switches the model live (undefined: the default). Absent: the process cannot. */
   setModel?(model: string | undefined): Promise<void>;
   on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;

@@ -1,3 +1,4 @@
+import type { UserContent } from '../claude/queue.ts';
 import type { ClaudeCommand } from '../claude/runner.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId, ChatStore } from './chat-store.ts';
@@ -115,17 +116,18 @@ export class SessionManager {
   }
 
   /**
-   * Queues `text` for the chat's active session, starting its process if need be; never dropped.
+   * Queues `content` for the chat's active session, starting its process if need be; never dropped.
+   * Text, or content blocks (a photo's image with its caption, a saved file's path: issue 11).
    * `coalesce`: joins the chat's text still waiting there (batching), so it goes as one turn.
    * `onQueued` runs the moment it is queued, before any event of its turn (the inbound journal).
    */
   send(
     chatId: ChatId,
-    text: string,
+    content: UserContent,
     options: { coalesce?: boolean; onQueued?: (session: string) => void } = {},
   ): Promise<SendOutcome> {
     const { onQueued, ...sendOptions } = options;
-    return this.deliver(chatId, (process) => process.send(text, chatId, sendOptions), onQueued);
+    return this.deliver(chatId, (process) => process.send(content, chatId, sendOptions), onQueued);
   }
 
   /** Interrupts the active session's turn; `text` is its next turn, ahead of what waits. */

@@ -40,4 +40,21 @@ describe('sdkOptionsFor', () => {
       expect(options).not.toHaveProperty(key);
     expect(options.settingSources).toEqual(['user', 'project', 'local']);
   });
+
+  it('builds the MCP servers afresh for every process, and allows the tools it is told to', () => {
+    let built = 0;
+    const withServers = {
+      ...base,
+      mcpServers: () => ({ bridge: { type: 'stdio' as const, command: `server-${++built}` } }),
+      allowedTools: ['mcp__bridge__send_file'],
+    };
+    const first = sdkOptionsFor(withServers, undefined, testLogger(), () => {});
+    const restarted = sdkOptionsFor(withServers, 'a-session-id', testLogger(), () => {});
+    expect(first.mcpServers).toEqual({ bridge: { type: 'stdio', command: 'server-1' } });
+    expect(restarted.mcpServers).toEqual({ bridge: { type: 'stdio', command: 'server-2' } });
+    expect(first.allowedTools).toEqual(['mcp__bridge__send_file']);
+    const plain = sdkOptionsFor(base, undefined, testLogger(), () => {});
+    expect(plain).not.toHaveProperty('mcpServers');
+    expect(plain).not.toHaveProperty('allowedTools');
+  });
 });

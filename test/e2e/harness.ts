@@ -117,6 +117,7 @@ export async function startWorld(
     async startBot(extraEnv = {}, timeoutMs = 15_000) {
       const bot = startBotProcess({ ...env, ...extraEnv });
       world.bot = bot;
+      // Generous: on a loaded 2-core machine loading the bot's modules alone can take over 10 s.
       await waitUntil(
         () => tg.isPolling(),
         // A loaded machine (other work on 2 cores) can take long to compile and start the bot.

@@ -62,7 +62,7 @@ describe('session buttons', () => {
 
 describe('plain text', () => {
   it('a question that starts with a path goes to Claude, not back as an unknown command', async () => {
-    const sent: string[] = [];
+    const sent: unknown[] = [];
     const bot = offlineBot();
     const calls = recordCalls(bot);
     bot.use(

@@ -101,3 +101,17 @@ export function createBridgeMcpServer(options: BridgeOptions): McpSdkServerConfi
     alwaysLoad: true,
   });
 }
+
+/**
+ * What a session's ClaudeSessionOptions take for the bridge: a server built afresh for each process
+ * start (restarts included), and send_file allowed, so calling it never waits for an approval.
+ */
+export function bridgeSessionOptions(options: BridgeOptions): {
+  mcpServers: () => Record<string, McpSdkServerConfigWithInstance>;
+  allowedTools: string[];
+} {
+  return {
+    mcpServers: () => ({ [BRIDGE_SERVER_NAME]: createBridgeMcpServer(options) }),
+    allowedTools: [SEND_FILE_TOOL_NAME],
+  };
+}

@@ -134,10 +134,11 @@ export function inboundFiles(deps: InboundDeps): Composer<Context> {
   });
 
   composer.on(['message:voice', 'message:audio'], async (ctx) => {
-    if (!deps.transcribe) return void (await ctx.reply(VOICE_NOT_CONFIGURED));
+    // No active session is said first: setting transcription up would not get the message anywhere.
     const target = await targetFor(ctx);
     const audio = ctx.message.voice ?? ctx.message.audio;
     if (!target || !audio) return;
+    if (!deps.transcribe) return void (await ctx.reply(VOICE_NOT_CONFIGURED));
     await ctx.replyWithChatAction('typing').catch(() => undefined);
     const outcome = await receiveVoice(target, audio, deps.transcribe);
     switch (outcome.kind) {

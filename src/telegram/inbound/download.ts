@@ -40,6 +40,8 @@ export type DownloadOutcome =
 class TooBig extends Error {}
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+/** getFile's cap on Telegram's servers, and on a self-hosted one not in --local mode. */
+const BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 
 async function removeQuietly(file: string): Promise<void> {
   await unlink(file).catch(() => undefined);
@@ -91,10 +93,11 @@ export async function downloadToInbox(
     file = await files.getFile(request.fileId);
   } catch (error) {
     if (error instanceof GrammyError && /file is too big/i.test(error.description)) {
+      // The server's cap, not ours: "25 MB; I take files up to 2000 MB" would make no sense.
       return {
         kind: 'too_big',
         ...(request.fileSize !== undefined ? { size: request.fileSize } : {}),
-        limit,
+        limit: Math.min(limit, BOT_API_DOWNLOAD_LIMIT),
       };
     }
     const detail = error instanceof GrammyError ? error.description : 'the Bot API could not be reached';

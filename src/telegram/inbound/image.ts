@@ -2,7 +2,7 @@
 // bytes at most 3.75 MB (5 MB once base64-encoded). Bigger or other images are scaled and re-encoded
 // with sharp (libvips); what already fits is passed on untouched.
 import { readFile } from 'node:fs/promises';
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
 
 export const MAX_IMAGE_EDGE = 1568;
 export const MAX_IMAGE_BYTES = Math.floor(3.75 * 1024 * 1024);
@@ -26,6 +26,9 @@ const MEDIA_TYPES: Record<string, ImageMediaType> = {
   webp: 'image/webp',
 };
 
+/** libvips is loaded with the first photo, not at start-up, where it costs a noticeable share. */
+const loadSharp = async () => (await import('sharp')).default;
+
 /** Falling JPEG qualities tried until the image fits. */
 const QUALITIES = [85, 75, 65, 50, 35];
 
@@ -33,6 +36,7 @@ async function encode(
   bytes: Buffer,
   hasAlpha: boolean,
 ): Promise<{ data: Buffer; info: OutputInfo; mediaType: ImageMediaType }> {
+  const sharp = await loadSharp();
   const resized = () =>
     sharp(bytes)
       .rotate() // applies the EXIF orientation a phone camera writes, before the metadata is dropped
@@ -55,6 +59,7 @@ async function encode(
 
 /** The image at `bytes`, made acceptable to the model; throws when the bytes are not an image sharp reads. */
 export async function prepareImage(bytes: Buffer): Promise<ModelImage> {
+  const sharp = await loadSharp();
   const metadata = await sharp(bytes).metadata();
   const mediaType = MEDIA_TYPES[metadata.format ?? ''];
   const width = metadata.width ?? 0;

@@ -14,6 +14,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  bridgeSessionOptions,
   createBridgeMcpServer,
   type FileToSend,
   type SendFileOutcome,
@@ -185,5 +186,16 @@ describe('the bridge MCP server', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('bridgeSessionOptions', () => {
+  it('builds a new server for every process start and allows send_file', () => {
+    const options = bridgeSessionOptions({ sessionDir, sendFile: async () => ({ kind: 'sent' }) });
+    const first = options.mcpServers().bridge;
+    const second = options.mcpServers().bridge;
+    expect(first?.instance).toBeDefined();
+    expect(second?.instance).not.toBe(first?.instance);
+    expect(options.allowedTools).toEqual(['mcp__bridge__send_file']);
   });
 });

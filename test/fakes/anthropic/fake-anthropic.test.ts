@@ -180,7 +180,13 @@ describe('fake Anthropic Messages API', () => {
         { role: 'assistant', content: 'ok' },
         {
           role: 'user',
-          content: [image(png), image(Buffer.from('second')), { type: 'text', text: 'what is this?' }],
+          // Claude Code notes where it stored each image after the owner's words; that is not user text.
+          content: [
+            image(png),
+            image(Buffer.from('second')),
+            { type: 'text', text: 'what is this?' },
+            { type: 'text', text: '[Image: source: /tmp/claude-0/-srv-demo/abc/images/1.png]' },
+          ],
         },
       ],
     });

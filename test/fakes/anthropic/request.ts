@@ -57,11 +57,18 @@ function textOf(block: ContentBlock): string | undefined {
   return block.type === 'text' && typeof block.text === 'string' ? block.text : undefined;
 }
 
-const isReminder = (text: string): boolean => text.trimStart().startsWith('<system-reminder>');
+/**
+ * Text Claude Code adds to a user turn, not typed by the user: `<system-reminder>` blocks, and the
+ * `[Image: source: /tmp/claude-…/images/1.jpg]` note it puts after each image it was sent.
+ */
+const isReminder = (text: string): boolean => {
+  const start = text.trimStart();
+  return start.startsWith('<system-reminder>') || /^\[Image: source: [^\]]*\]$/.test(start.trimEnd());
+};
 
 /**
  * The newest thing the user typed. Claude Code may end a request with a `role:"system"` message,
- * prefixes turns with `<system-reminder>` blocks and merges consecutive user turns into one message,
+ * prefixes turns with `<system-reminder>` blocks, notes where it stored images, and merges consecutive user turns into one message,
  * so: the last non-reminder text block of the last user message that has one.
  */
 export function lastUserText(messages: readonly ApiMessage[]): string {

@@ -173,4 +173,16 @@ describe('photos, documents and voice to the active session', () => {
     );
     expect(inbox()).toEqual([]);
   });
+
+  it('says there is no active session before asking for TRANSCRIBE_URL, saving nothing', async () => {
+    start({
+      sessionDirOf: async () => ({ ok: false, message: 'No active session. Use /new <name> to start one.' }),
+    });
+    tg.sendVoice({ userId: USER, bytes: tinyOggOpus(1), durationSeconds: 1 });
+    expect((await tg.nextMessage(USER, { timeoutMs: 15_000 })).text).toBe(
+      'No active session. Use /new <name> to start one.',
+    );
+    expect(tg.messages(USER)).toHaveLength(1);
+    expect(inbox()).toEqual([]);
+  });
 });
