@@ -230,7 +230,8 @@ export async function startApp(settings: Settings): Promise<void> {
       manager,
       personas,
       output,
-      batcher,
+      // Without a window every message goes at once, through the path the inbound journal follows.
+      ...(settings.batchWindowMs > 0 ? { batcher } : {}),
       modelOf: (session) => preferences.modelOf(session),
       ...(turns ? { turns } : {}),
     }),

@@ -1,4 +1,5 @@
 import type { SessionManager } from '../../sessions/manager.ts';
+import { resumingText } from '../copy/lifecycle.ts';
 import { sessionOutcomeText } from '../copy/sessions.ts';
 import type { Delivery } from '../delivery.ts';
 import type { SessionOutput } from '../session-output.ts';
@@ -16,7 +17,11 @@ export function textSubmitter(deps: {
 }): (chatId: number, text: string) => Promise<void> {
   return async (chatId, text) => {
     const sent = await deps.manager.send(chatId, text, { coalesce: deps.coalesce });
-    if (sent.ok) deps.output.queued(chatId, sent.session);
-    else await deps.delivery.sendText(chatId, sessionOutcomeText(sent));
+    if (!sent.ok) {
+      await deps.delivery.sendText(chatId, sessionOutcomeText(sent));
+      return;
+    }
+    if (sent.resumed) await deps.delivery.sendText(chatId, resumingText(sent.session, sent.resumed.idleMs));
+    deps.output.queued(chatId, sent.session);
   };
 }
