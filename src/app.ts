@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { denyToolsNeedingApproval } from './claude/permissions.ts';
 import { createClaudeSession } from './claude/process.ts';
-import { KILL_GRACE_MS } from './claude/spawn.ts';
+import { KILL_GRACE_MS, PROCESS_MARKER_ENV } from './claude/spawn.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
@@ -9,6 +9,7 @@ import { ChatStore } from './sessions/chat-store.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionStore } from './sessions/session-store.ts';
+import { ChildRegistry } from './state/children.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
 import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
@@ -27,6 +28,16 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function startApp(settings: Settings): Promise<void> {
   const logger = createLogger(secretsOf(settings));
   const now = () => new Date();
+
+  // No orphans: a previous instance killed with SIGKILL (or by the OOM killer) ran no shutdown code.
+  // What it left is ended here, before anything is spawned; every process started from now on is
+  // recorded (`onSpawned` below) for the next start to do the same.
+  const children = new ChildRegistry({
+    stateDir: path.join(settings.dataDir, 'state'),
+    markerEnv: PROCESS_MARKER_ENV,
+    logger,
+  });
+  await children.reapLeftovers();
 
   const sessions = new SessionStore({ dataDir: settings.dataDir, now, logger });
   const chats = new ChatStore({ dataDir: settings.dataDir, logger });
@@ -68,6 +79,7 @@ export async function startApp(settings: Settings): Promise<void> {
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
         killGraceMs: KILL_GRACE_MS,
+        onSpawned: (handle) => void children.track(handle, session.metadata.name),
         askPermission: async (request) => {
           const decision = await denyToolsNeedingApproval(request);
           output.toolRefused(

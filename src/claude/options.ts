@@ -34,6 +34,11 @@ export interface ClaudeSessionOptions {
    * the next `send`. A turn that failed before asking the model anything does not count as finished.
    */
   maxRestarts?: number;
+  /**
+   * Told of every Claude Code process spawned for this session, right after the spawn (app.ts
+   * records it in `DATA_DIR/state/` so a bot killed with SIGKILL leaves nothing behind).
+   */
+  onSpawned?: (handle: ClaudeProcessHandle) => void;
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
 }
@@ -66,6 +71,7 @@ export function sdkOptionsFor(
         killGraceMs: options.killGraceMs ?? KILL_GRACE_MS,
       });
       onSpawn(handle);
+      options.onSpawned?.(handle);
       return handle.child;
     },
   };
