@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { denyToolsNeedingApproval } from './claude/permissions.ts';
 import { createClaudeSession } from './claude/process.ts';
@@ -5,12 +6,14 @@ import { KILL_GRACE_MS, PROCESS_MARKER_ENV } from './claude/spawn.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
+import { SessionArchiver } from './sessions/archiver.ts';
 import { ChatStore } from './sessions/chat-store.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { ChildRegistry } from './state/children.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
+import { archiveCommands } from './telegram/commands/archive.ts';
 import { helpCommand } from './telegram/commands/help.ts';
 import { homelabCommands } from './telegram/commands/homelab.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
@@ -94,11 +97,27 @@ export async function startApp(settings: Settings): Promise<void> {
       }),
   });
   const homelab = createHomelab({ settings, logger });
+  // `/archive`: Claude Code keeps a session's transcript under its config directory.
+  const claudeEnv = settings.passthroughEnv;
+  const archiver = new SessionArchiver({
+    sessions,
+    chats,
+    stopProcess: (name) => manager.stop(name),
+    archiveDir: path.join(settings.dataDir, 'sessions_archive'),
+    claudeConfigDir: claudeEnv.CLAUDE_CONFIG_DIR ?? path.join(claudeEnv.HOME ?? os.homedir(), '.claude'),
+    now,
+    logger,
+  });
 
   // Homelab before sessions: the session commands end in a catch-all that answers every other text.
   bot.use(
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
+    archiveCommands({
+      archiver,
+      isLive: (name) => manager.isLive(name),
+      notify: (chatId, text) => delivery.sendText(chatId, text),
+    }),
     sessionCommands({ manager, personas, output }),
   );
   installFallbacks(bot);

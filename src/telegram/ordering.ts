@@ -1,12 +1,14 @@
 import type { Context } from 'grammy';
+import { ARCHIVE_PREFIX } from './commands/archive.ts';
 import { SWITCH_PREFIX } from './commands/sessions.ts';
 
 /**
  * Button presses that change what the chat's next messages mean, and so must be ordered with them:
  * choosing the active session (`switch:`, see commands/sessions.ts), or text typed right after the
- * press could reach the old session while the switch is still being written.
+ * press could reach the old session while the switch is still being written; archiving a session
+ * (`archive:`, commands/archive.ts), or text typed right after it could restart the session being packed.
  */
-const ORDERED_BUTTON_PREFIXES = [SWITCH_PREFIX] as const;
+const ORDERED_BUTTON_PREFIXES = [SWITCH_PREFIX, ARCHIVE_PREFIX] as const;
 
 /**
  * The key `sequentialize` orders updates by (the runner handles updates concurrently; updates with

@@ -5,6 +5,7 @@ export const COMMANDS = [
   { command: 'new', args: '<name> [persona]', description: 'Create a Claude Code session and switch to it' },
   { command: 'session', args: '<name>', description: 'Switch to a session (it keeps running)' },
   { command: 'sessions', args: '', description: 'List sessions' },
+  { command: 'archive', args: '[name]', description: 'Archive a session (alone: list the archives)' },
   { command: 'status', args: '', description: 'Host and Proxmox VE status' },
   { command: 'pbs', args: '', description: 'Proxmox Backup Server status' },
   { command: 'backups', args: '', description: 'Newest backup of every guest' },
