@@ -19,6 +19,7 @@ import { homelabCommands } from './telegram/commands/homelab.ts';
 import { sessionCommands } from './telegram/commands/sessions.ts';
 import { createDelivery } from './telegram/delivery.ts';
 import { SessionOutput } from './telegram/session-output.ts';
+import { connectOrExplain } from './telegram/startup.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -122,6 +123,9 @@ export async function startApp(settings: Settings): Promise<void> {
   );
   installFallbacks(bot);
 
+  // getMe first: a rejected token ends the bot here (one plain line, exit 2); an unreachable
+  // Telegram is waited for, with a warning per retry.
+  await connectOrExplain(bot, { logger });
   const runner = startPolling(bot, logger);
   logger.info({ apiRoot: settings.telegramApiRoot, dataDir: settings.dataDir }, 'bot started');
   registerCommandMenu(bot).catch((error: unknown) =>
