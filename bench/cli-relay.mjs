@@ -77,8 +77,14 @@ function textOf(content) {
     .join('\n');
 }
 
-/** Lines worth a stamp; everything else (init, stream events, control messages) is only forwarded. */
-const wanted = { in: '"type":"user"', out: '"type":"result"' };
+/**
+ * Lines worth a stamp: user messages and results; permission requests (`can_use_tool`) and the
+ * bot's answers to control requests. Everything else is only forwarded.
+ */
+const wanted = {
+  in: ['"type":"user"', '"type":"control_response"'],
+  out: ['"type":"result"', '"can_use_tool"'],
+};
 
 /** Stamps waiting for their timer; written at once if the CLI ends first. */
 const pending = new Set();
@@ -107,7 +113,7 @@ function flushPending() {
  * with the bot handling the very line it just forwarded. The stamp keeps the arrival time.
  */
 function record(at, dir, line) {
-  if (!logFile || !line.includes(wanted[dir])) return;
+  if (!logFile || !wanted[dir].some((marker) => line.includes(marker))) return;
   later(() => {
     let message;
     try {
@@ -119,6 +125,16 @@ function record(at, dir, line) {
       write({ at, dir, type: 'user', text: textOf(message.message?.content) });
     if (dir === 'out' && message.type === 'result')
       write({ at, dir, type: 'result', text: String(message.result ?? '') });
+    if (dir === 'out' && message.type === 'control_request' && message.request?.subtype === 'can_use_tool')
+      write({
+        at,
+        dir,
+        type: 'can_use_tool',
+        text: String(message.request.input?.command ?? message.request.tool_name ?? ''),
+        requestId: String(message.request_id),
+      });
+    if (dir === 'in' && message.type === 'control_response')
+      write({ at, dir, type: 'control_response', text: '', requestId: String(message.response?.request_id) });
   });
 }
 

@@ -12,9 +12,13 @@ export const RELAY_PATH = fileURLToPath(new URL('./cli-relay.mjs', import.meta.u
 const stampSchema = z.object({
   at: z.number(),
   dir: z.enum(['in', 'out']),
-  type: z.enum(['user', 'result']),
+  type: z.enum(['user', 'result', 'can_use_tool', 'control_response']),
   text: z.string(),
+  /** For a permission request and the answer to it: the control request's id. */
+  requestId: z.string().optional(),
 });
+
+export type RelayStamp = z.infer<typeof stampSchema>;
 
 export interface CliStamps {
   /** The user message reached the CLI's stdin. */
@@ -41,13 +45,20 @@ export async function cliStampsOf(
   }
 }
 
+/** Every stamp written so far. */
+export async function readRelayLog(logFile: string): Promise<RelayStamp[]> {
+  return (
+    (await readFile(logFile, 'utf8').catch(() => ''))
+      .split('\n')
+      // A line being appended right now is not whole yet.
+      .filter((line) => line.endsWith('}'))
+      .map((line) => stampSchema.parse(JSON.parse(line)))
+  );
+}
+
 async function readStamps(logFile: string, text: string, answer: string): Promise<CliStamps | undefined> {
-  const stamps = (await readFile(logFile, 'utf8').catch(() => ''))
-    .split('\n')
-    // A line being appended right now is not whole yet.
-    .filter((line) => line.endsWith('}'))
-    .map((line) => stampSchema.parse(JSON.parse(line)));
-  const input = stamps.find((s) => s.dir === 'in' && s.text === text);
-  const result = stamps.find((s) => s.dir === 'out' && s.text === answer);
+  const stamps = await readRelayLog(logFile);
+  const input = stamps.find((s) => s.dir === 'in' && s.type === 'user' && s.text === text);
+  const result = stamps.find((s) => s.dir === 'out' && s.type === 'result' && s.text === answer);
   return input && result ? { inAt: input.at, resultAt: result.at } : undefined;
 }

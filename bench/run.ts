@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the bot's added latency per turn and its first-reply latency, against the CLI
  * measured alone in the same run. Real bot (`npm start`), real Claude Code CLI, fake Telegram with
- * its flood limits off, fake model answering at once. Prints its tables; targets are a column,
+ * its flood limits off, fake model answering at once. Prints its tables (among them the inbound
+ * journal's cost per update, bench/journal.ts, and start-up with 200 sessions, bench/startup.ts); targets are a column,
  * never an exit status. Ends on its own, and ends every process it started.
  */
 import { mkdir } from 'node:fs/promises';
@@ -13,8 +14,12 @@ import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.t
 import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
 import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
+import { APPROVAL_PROMPTS, type ApprovalSample, approvalTable, measureApprovals } from './approval.ts';
 import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { benchJournal, journalTable } from './journal.ts';
+import { outputBench } from './output.ts';
 import { RELAY_PATH } from './relay-log.ts';
+import { renderBenchReport } from './render.ts';
 import {
   type BenchResults,
   cliOwnMedianMs,
@@ -34,7 +39,7 @@ const FIRST_REPLY_TRIALS = 3;
 /** A phone user's pause between reading a confirmation and sending a message. */
 const PAUSE_MS = 3_000;
 /** The whole run is abandoned (and cleaned up) past this. */
-const DEADLINE_MS = 240_000;
+const DEADLINE_MS = 330_000;
 const PRIVATE_CHAT = OWNER_ID;
 /** Group chats, each with its own active session, for cold starts after a restart. */
 const COLD_CHATS = [-1_000_101, -1_000_102, -1_000_103];
@@ -190,12 +195,17 @@ async function firstRepliesAfterRestart(world: World, first: FirstReplies): Prom
   await stopBot(world);
 }
 
-async function measure(world: World, setup: DirectSetup): Promise<BenchResults> {
+async function measure(
+  world: World,
+  setup: DirectSetup,
+): Promise<BenchResults & { approvals: ApprovalSample[] }> {
   progress('starting the bot (npm start), with Claude Code behind the stamping relay');
   const relayLog = path.join(setup.root, 'relay.log');
   await mkdir(setup.root, { recursive: true });
   await startBot(world, relayLog);
   const warm = await warmTurns(world, setup, relayLog);
+  progress(`${APPROVAL_PROMPTS} approval cards, each allowed by a press`);
+  const approvals = await measureApprovals(world, PRIVATE_CHAT, OWNER_ID, relayLog);
   // First replies without the relay: its own start-up would count against them.
   await stopBot(world);
   await startBot(world);
@@ -213,7 +223,7 @@ async function measure(world: World, setup: DirectSetup): Promise<BenchResults> 
   await firstRepliesAfterNew(world, setup, first);
   await firstRepliesWithSlowModel(world, first);
   await firstRepliesAfterRestart(world, first);
-  return { ...warm, first, pauseMs: PAUSE_MS };
+  return { ...warm, first, pauseMs: PAUSE_MS, approvals };
 }
 
 function notes(runMs: number, leftBehind: number, loadAtStart: number, cliOwnMs: number): string {
@@ -311,7 +321,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => abort('interrupted'));
   process.once('SIGTERM', () => abort('terminated'));
 
-  let results: BenchResults;
+  let results: BenchResults & { approvals: ApprovalSample[] };
   try {
     results = await measure(world, direct);
   } catch (error) {
@@ -332,8 +342,16 @@ async function main(): Promise<void> {
   console.log(warmTurnTable(results));
   console.log(`\nFirst reply after /new and /session (${FIRST_REPLY_TRIALS} trials each)\n`);
   console.log(firstReplyTable(results));
+  console.log(`\nApproval cards (${APPROVAL_PROMPTS} prompts, each allowed at once)\n`);
+  console.log(approvalTable(results.approvals));
   const cliOwnMs = cliOwnMedianMs(results.botTurns);
+  // After the bot is gone, so the journal's fsyncs do not compete with its turns.
+  console.log('\nInbound journal overhead per update (fsync included)\n');
+  console.log(journalTable(await benchJournal()));
   console.log(`\n${notes(Date.now() - startedAt, leftBehind, loadAtStart, cliOwnMs)}`);
+  console.log(renderBenchReport(progress));
+  console.log('\nOutput: streaming, first draft, batch window\n');
+  console.log(await outputBench(progress));
   // Issue 12's lifecycle row, in a world of its own once the run above has cleaned up (bench/startup.ts).
   console.log(`\nBot start to polling with ${SESSIONS_ON_DISK} sessions on disk\n`);
   console.log(startupTable(await benchStartup()));

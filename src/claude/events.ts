@@ -33,21 +33,23 @@ export type ClaudeError =
   | { kind: 'execution_failed'; errors: string[] }
   /** The process died with a message in flight that used no tools: it restarts and answers it. */
   | { kind: 'process_restarting'; death: ProcessDeath }
+  /** The process died while no message was being answered: it restarts with the conversation. */
+  | { kind: 'process_restarted'; death: ProcessDeath }
   /**
    * The process died while Claude was using tools for a message: it restarts, but that message
    * is not sent again, as part of it may be done already.
    */
   | { kind: 'process_restarting_after_tools'; death: ProcessDeath }
   /**
-   * The process kept dying without finishing a turn: no more restarts until the next message.
+   * The process died `crashes` times within `windowMs`: no more restarts (until the next message).
    * `unanswered`: how many of this origin's messages were dropped (0: none were waiting).
    */
-  | { kind: 'process_gave_up'; death: ProcessDeath; unanswered: number }
+  | { kind: 'process_gave_up'; death: ProcessDeath; unanswered: number; crashes: number; windowMs: number }
   /**
-   * Claude Code has no transcript of the session to resume, so a fresh one was started.
-   * `answering`: a message waits and the fresh session answers it.
+   * Claude Code has no transcript of the session to resume. Nothing is started until
+   * `ClaudeSession.startFresh()`; `held`: the messages waiting for that decision.
    */
-  | { kind: 'conversation_not_found'; missingSessionId: string; answering: boolean };
+  | { kind: 'conversation_not_found'; missingSessionId: string; held: number };
 
 export type ClaudeErrorKind = ClaudeError['kind'];
 
@@ -56,6 +58,8 @@ export type ClaudeEvent =
   | { type: 'started'; sessionId: string; model: string }
   /** A complete block of answer text from the assistant. */
   | { type: 'text'; text: string }
+  /** A piece of answer text as the model writes it (streaming); the whole block follows as `text`. */
+  | { type: 'text_delta'; text: string }
   /** A tool call: its name and the input Claude gave it. */
   | {
       type: 'tool';
@@ -64,6 +68,8 @@ export type ClaudeEvent =
       name: string;
       input: Record<string, unknown>;
       isError?: boolean;
+      /** On completion: the tool's output as text (may be long; the Telegram side trims it). */
+      output?: string;
     }
   /**
    * The model API failed and Claude Code is retrying. `status`: the HTTP status, null for a
@@ -79,6 +85,14 @@ export type ClaudeEvent =
     }
   /** A failure the owner should be told about; the session stays usable. */
   | ({ type: 'error' } & ClaudeError)
+  /**
+   * The account's usage limit stopped the turn (sent just before its `completed`). The session's
+   * queue is held until `resetsAt` (epoch ms), then its `held` messages go to Claude; `resending`:
+   * the message that hit the limit is among them (not when Claude had used tools for it).
+   */
+  | { type: 'usage_limit'; resetsAt: number; resetKnown: boolean; held: number; resending: boolean }
+  /** The usage limit's reset came: the `sending` held messages now go to Claude. */
+  | { type: 'usage_limit_lifted'; sending: number }
   /** A turn ended. `answer` is the final text of the turn (may be empty). */
   | {
       type: 'completed';
@@ -87,8 +101,18 @@ export type ClaudeEvent =
       isError: boolean;
       durationMs: number;
       numTurns: number;
+      /** Cumulative over the process (and restored by a resume): see `turnCostUsd`. */
       totalCostUsd: number;
-      usage: { inputTokens: number; outputTokens: number };
+      /** What this turn alone cost, worked out from the cumulative figures. */
+      turnCostUsd?: number;
+      /** The owner interrupted it (`/stop`, `!`): its error is no failure. */
+      interrupted?: boolean;
+      usage: {
+        inputTokens: number;
+        outputTokens: number;
+        cacheReadTokens?: number;
+        cacheCreationTokens?: number;
+      };
     };
 
 /** Who sent a message (the bridge passes the chat id). The events of that message's turn carry it. */

@@ -6,12 +6,13 @@
  *
  * - `process.ts`    ClaudeSession: one session's process, composed of the pieces below
  * - `queue.ts`      the ordered message queue; which message (and chat) each turn belongs to
- * - `supervisor.ts` after a crash: which notice, restart or give up, the backoff
+ * - `supervisor.ts` after a crash: which notice, restart (3 in 10 minutes) or give up, the backoff
  * - `runner.ts`     one Claude Code process: its SDK query and its prompt stream
  * - `options.ts`    the session's settings → the SDK's `Options`
  * - `translate.ts`  SDK messages → events (`events.ts`)
  * - `permissions.ts` the SDK's `canUseTool` → the bridge's `AskPermission`
  * - `spawn.ts`, `proc-scan.ts` spawning `claude` in its own group; ending it and every descendant
+ * - `proc-memory.ts` the resident memory of the processes and their descendants (for `/sessions`)
  */
 export type {
   ClaudeError,

@@ -7,6 +7,8 @@ import type {
 import type { Logger } from '../logging.ts';
 import { type AskPermission, denyToolsNeedingApproval, toCanUseTool } from './permissions.ts';
 import { type ClaudeProcessHandle, KILL_GRACE_MS, spawnClaudeCode } from './spawn.ts';
+import type { CrashPolicy } from './supervisor.ts';
+import type { HoldTimers } from './usage-limit.ts';
 
 export interface ClaudeSessionOptions {
   /** The session directory: Claude Code's working directory. */
@@ -23,6 +25,8 @@ export interface ClaudeSessionOptions {
   model?: string;
   maxTurns?: number;
   permissionMode?: PermissionMode;
+  /** Rules that run without asking from the start, in Claude Code's syntax (`Bash(npm test:*)`). */
+  allowedTools?: string[];
   /** CLAUDE_PATH; default: the binary of the SDK's platform package. */
   claudePath?: string;
   /** Which settings files Claude Code reads; default user, project and local, as the CLI does. */
@@ -30,10 +34,14 @@ export interface ClaudeSessionOptions {
   /** Between SIGTERM and SIGKILL when a process is ended; default KILL_GRACE_MS. */
   killGraceMs?: number;
   /**
-   * Restarts after unexpected exits without a finished turn in between, before giving up until
-   * the next `send`. A turn that failed before asking the model anything does not count as finished.
+   * Where the resumed conversation's cumulative cost stood (the last `totalCostUsd` seen):
+   * Claude Code restores it on resume, so each turn's own cost is what it adds to this.
    */
-  maxRestarts?: number;
+  costBaselineUsd?: number;
+  /** The clock of a usage-limit hold; tests pass a manual one. */
+  holdTimers?: HoldTimers;
+  /** How many unexpected exits within how long are restarted before giving up (see CrashSupervisor). */
+  crashPolicy?: CrashPolicy;
   /**
    * Told of every Claude Code process spawned for this session, right after the spawn (app.ts
    * records it in `DATA_DIR/state/` so a bot killed with SIGKILL leaves nothing behind).
@@ -61,9 +69,14 @@ export function sdkOptionsFor(
     ...(options.model ? { model: options.model } : {}),
     ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
     ...(options.permissionMode ? { permissionMode: options.permissionMode } : {}),
+    // Claude Code refuses bypassPermissions without it.
+    ...(options.permissionMode === 'bypassPermissions' ? { allowDangerouslySkipPermissions: true } : {}),
+    ...(options.allowedTools?.length ? { allowedTools: options.allowedTools } : {}),
     ...(options.claudePath ? { pathToClaudeCodeExecutable: options.claudePath } : {}),
     settingSources: options.settingSources ?? ['user', 'project', 'local'],
-    canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, log),
+    // Answer text as it is written (`stream_event`), so the owner can watch it grow.
+    includePartialMessages: true,
+    canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, options.cwd, log),
     stderr: (data) => log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
     spawnClaudeCodeProcess: (spawnOptions) => {
       const handle = spawnClaudeCode(spawnOptions, {

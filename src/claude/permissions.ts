@@ -1,5 +1,11 @@
-import type { CanUseTool, PermissionResult } from '@anthropic-ai/claude-agent-sdk';
+import type {
+  CanUseTool,
+  PermissionMode,
+  PermissionResult,
+  PermissionUpdate,
+} from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
+import { type PermissionRule, toRuleValue } from './rules/index.ts';
 
 /** What the bridge is asked when Claude Code wants to run a tool that needs approval. */
 export interface PermissionRequest {
@@ -8,10 +14,24 @@ export interface PermissionRequest {
   toolUseId: string;
   /** Aborted when Claude Code no longer needs the answer (turn interrupted, process closed). */
   signal: AbortSignal;
+  /** Claude Code's working directory: the session directory rules are anchored in. */
+  sessionDir: string;
+  /** Rules Claude Code suggests for not asking again (its `permission_suggestions`). */
+  suggestions?: PermissionUpdate[];
+  /** Why Claude Code asks, when it says. */
+  decisionReason?: string;
+  /** The path that made Claude Code ask, when one did. */
+  blockedPath?: string;
 }
 
-/** A refusal's `reason` goes to the model as the tool's result, not to the owner. */
-export type PermissionDecision = { allow: true } | { allow: false; reason: string };
+/**
+ * A refusal's `reason` goes to the model as the tool's result, not to the owner. An allow may
+ * carry a rule for Claude Code to keep for the rest of the process (`Allow for session`), a mode
+ * to switch to (an approved plan), and a changed input (a question's answers).
+ */
+export type PermissionDecision =
+  | { allow: true; rule?: PermissionRule; mode?: PermissionMode; updatedInput?: Record<string, unknown> }
+  | { allow: false; reason: string };
 
 export type AskPermission = (request: PermissionRequest) => Promise<PermissionDecision>;
 
@@ -29,16 +49,46 @@ export const denyToolsNeedingApproval: AskPermission = async ({ toolName }) => (
   reason: refusalForModel(toolName),
 });
 
+/** The SDK's answer for a decision: the rule and the mode travel as `updatedPermissions`. */
+export function toPermissionResult(
+  decision: PermissionDecision,
+  input: Record<string, unknown>,
+): PermissionResult {
+  if (!decision.allow) return { behavior: 'deny', message: decision.reason };
+  const updates: PermissionUpdate[] = [];
+  if (decision.rule)
+    updates.push({
+      type: 'addRules',
+      rules: [toRuleValue(decision.rule)],
+      behavior: 'allow',
+      destination: 'session',
+    });
+  if (decision.mode) updates.push({ type: 'setMode', mode: decision.mode, destination: 'session' });
+  // updatedInput is required in practice: without it the CLI rejects the allow.
+  return {
+    behavior: 'allow',
+    updatedInput: decision.updatedInput ?? input,
+    ...(updates.length > 0 ? { updatedPermissions: updates } : {}),
+  };
+}
+
 /** Adapts the bridge's question to the Agent SDK's `canUseTool` shape. */
-export function toCanUseTool(ask: AskPermission, logger?: Logger): CanUseTool {
-  return async (toolName, input, { signal, toolUseID }): Promise<PermissionResult> => {
+export function toCanUseTool(ask: AskPermission, sessionDir: string, logger?: Logger): CanUseTool {
+  return async (toolName, input, options): Promise<PermissionResult> => {
+    const { signal, toolUseID, suggestions, decisionReason, blockedPath } = options;
     try {
-      const decision = await ask({ toolName, input, toolUseId: toolUseID, signal });
+      const decision = await ask({
+        toolName,
+        input,
+        toolUseId: toolUseID,
+        signal,
+        sessionDir,
+        ...(suggestions ? { suggestions } : {}),
+        ...(decisionReason ? { decisionReason } : {}),
+        ...(blockedPath ? { blockedPath } : {}),
+      });
       logger?.info({ toolName, toolUseId: toolUseID, allow: decision.allow }, 'tool permission decided');
-      // updatedInput is required in practice: without it the CLI rejects the allow.
-      return decision.allow
-        ? { behavior: 'allow', updatedInput: input }
-        : { behavior: 'deny', message: decision.reason };
+      return toPermissionResult(decision, input);
     } catch (error) {
       logger?.warn({ err: error, toolName }, 'permission callback failed; denying');
       // Read by the model, like every refusal's reason.

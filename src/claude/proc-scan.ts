@@ -61,6 +61,30 @@ export function processState(pid: number): string | undefined {
   }
 }
 
+/** Clock ticks per second of /proc's times (USER_HZ): 100 on every Linux the bridge runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** When `pid` started, in clock ticks since boot (field 22 of its stat), or undefined when it is gone. */
+export function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Now, in the clock ticks since boot that processStartTicks counts in; 0 where /proc is missing. */
+export function uptimeTicks(): number {
+  try {
+    const seconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return Number.isFinite(seconds) ? Math.floor(seconds * TICKS_PER_SECOND) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Live processes whose environment holds any of `entries` (`NAME=value` strings), grouped by entry,
  * each list sorted. A zombie is never found: the kernel shows an exited process's environ as empty.

@@ -1,15 +1,27 @@
+import type { PermissionMode } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
 import type { ClaudeError, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 import type { ClaudeSessionOptions } from './options.ts';
+import { uptimeTicks } from './proc-scan.ts';
 import { type QueuedMessage, TurnQueue, type UserContent } from './queue.ts';
-import { ClaudeRunner } from './runner.ts';
+import { type ClaudeCommand, ClaudeRunner } from './runner.ts';
 import { CrashSupervisor, deathOf } from './supervisor.ts';
 import { ClaudeTranslator, missingConversationOf } from './translate.ts';
+import { TurnCostMeter } from './turn-cost.ts';
+import { holdQueue, systemHoldTimers, UsageHold, usageLimitOf } from './usage-limit.ts';
 
 export type { ClaudeSessionOptions } from './options.ts';
 export type { UserContent } from './queue.ts';
+export type { ClaudeCommand } from './runner.ts';
 
-export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'closed';
+/** `held`: Claude Code has no transcript to resume; messages wait for `startFresh()`. */
+export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'held' | 'closed';
+
+/** What a stop did: interrupted the turn being answered, dropped `dropped` waiting messages. */
+export interface StopResult {
+  interrupted: boolean;
+  dropped: number;
+}
 
 /** The errors an interrupted turn ends in: what the owner asked for, not a failure. */
 const INTERRUPTED_TURN_ERRORS: ReadonlySet<ClaudeError['kind']> = new Set([
@@ -23,7 +35,8 @@ const INTERRUPTED_TURN_ERRORS: ReadonlySet<ClaudeError['kind']> = new Set([
  * Messages wait in the session's own queue and go to Claude one at a time, each after the
  * previous turn's result, so every answer belongs to exactly one message. A process that dies
  * is replaced by one resuming the same Claude session (see CrashSupervisor); if Claude Code has
- * no transcript of that session, a fresh one is started instead.
+ * no transcript of that session, nothing more is started and messages are held until the owner
+ * chooses `startFresh()`: a conversation is never replaced without them knowing.
  *
  * @example
  * const session = createClaudeSession({ cwd, env: process.env, logger });
@@ -38,17 +51,27 @@ export class ClaudeSession {
   private closed = false;
   private closing: Promise<void> | undefined;
   private currentSessionId: string | undefined;
+  /** The transcript to resume is missing: messages wait for startFresh(). */
+  private held = false;
+  /** The model, as changed by setModel; a replacement process starts with it. */
+  private model: string | undefined;
   private readonly log: Logger;
+  private readonly costs: TurnCostMeter;
+  private readonly hold: UsageHold;
 
-  constructor(private readonly options: ClaudeSessionOptions) {
+  constructor(private options: ClaudeSessionOptions) {
     this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
-    this.supervisor = new CrashSupervisor(options.maxRestarts);
+    this.supervisor = new CrashSupervisor(options.crashPolicy);
     this.currentSessionId = options.resume;
+    this.costs = new TurnCostMeter(options.resume ? options.costBaselineUsd : 0);
+    this.hold = new UsageHold(options.holdTimers ?? systemHoldTimers, () => this.holdLifted());
+    this.model = options.model;
     this.launch();
   }
 
   get state(): ClaudeSessionState {
     if (this.closed) return 'closed';
+    if (this.held) return 'held';
     if (this.queue.busy) return 'busy';
     return this.runner?.ready ? 'idle' : 'starting';
   }
@@ -82,19 +105,96 @@ export class ClaudeSession {
    * Queues a message; it is answered after everything sent before it. Never blocks. The events of
    * its turn carry `origin`, so a session used from two chats answers each in its own.
    */
-  send(content: UserContent, origin?: MessageOrigin): void {
+  send(content: UserContent, origin?: MessageOrigin, options: { coalesce?: boolean } = {}): void {
     if (this.closed) throw new Error('ClaudeSession: send after close');
-    this.queue.add(content, origin);
+    this.queue.add(content, origin, options.coalesce);
+    if (this.held) {
+      this.emit({ type: 'error', ...this.missingConversation() }, origin);
+      return;
+    }
     if (!this.runner) this.launch();
     this.pump();
   }
 
+  /**
+   * After `conversation_not_found`: starts a new Claude conversation and answers the held
+   * messages. False when there was nothing to decide (the session is not held).
+   */
+  startFresh(): boolean {
+    if (this.closed || !this.held) return false;
+    this.held = false;
+    this.currentSessionId = undefined;
+    this.log.info('starting a fresh conversation, as the owner chose');
+    if (!this.runner) this.launch();
+    this.pump();
+    return true;
+  }
+
+  /**
+   * Switches the model from the next request on (undefined: Claude Code's default). A process
+   * started later (after a crash) starts with it too.
+   */
+  async setModel(model: string | undefined): Promise<void> {
+    this.model = model;
+    const runner = this.runner;
+    if (runner && !runner.closing) await runner.query.setModel(model);
+  }
+
   /** Stops the current turn; queued messages carry on afterwards. */
   async interrupt(): Promise<void> {
+    await this.interruptTurn();
+  }
+
+  /**
+   * Interrupts the turn being answered (the process lives on), drops the messages waiting (held
+   * ones too) and ends the tool processes the turn left running.
+   */
+  async stop(): Promise<StopResult> {
+    this.hold.cancel();
+    const dropped = this.queue.dropWaiting().length;
+    return { interrupted: await this.interruptTurn(), dropped };
+  }
+
+  /** Interrupts the turn being answered and makes `content` the next turn, ahead of those waiting. */
+  async sendNext(content: UserContent, origin?: MessageOrigin): Promise<void> {
+    if (this.closed) throw new Error('ClaudeSession: send after close');
+    this.queue.putFirst({ content, origin });
+    if (!this.runner) this.launch();
+    if (!(await this.interruptTurn())) this.pump();
+  }
+
+  /** While a usage limit holds the queue: when it lifts (epoch ms). */
+  get heldUntil(): number | undefined {
+    return this.hold.until;
+  }
+
+  /** Ends a usage-limit hold and drops what it held; undefined when nothing was held. */
+  dropHeld(): number | undefined {
+    if (!this.hold.active) return undefined;
+    this.hold.cancel();
+    return this.queue.dropWaiting().length;
+  }
+
+  /** The slash commands the process knows (built in, and the project's `.claude/commands/`). */
+  async supportedCommands(): Promise<ClaudeCommand[]> {
+    return (await this.runner?.commands()) ?? [];
+  }
+
+  private async interruptTurn(): Promise<boolean> {
     const runner = this.runner;
-    if (!runner || !this.queue.busy) return;
-    runner.interrupting = true;
-    await runner.query.interrupt();
+    if (!runner || runner.closing || !this.queue.busy) return false;
+    await runner.interrupt();
+    return true;
+  }
+
+  /**
+   * Switches the permission mode of the running process at once, and of any process that replaces
+   * it. `bypassPermissions` only works on a process started in it.
+   */
+  async setPermissionMode(mode: PermissionMode): Promise<void> {
+    this.options = { ...this.options, permissionMode: mode };
+    const runner = this.runner;
+    if (runner && !runner.closing) await runner.query.setPermissionMode(mode);
   }
 
   /** Ends the process and every process it started; resolves when they are all gone. */
@@ -106,6 +206,7 @@ export class ClaudeSession {
   private async shutDown(): Promise<void> {
     this.closed = true;
     this.supervisor.cancel();
+    this.hold.cancel();
     this.queue.clear();
     const runner = this.runner;
     this.runner = undefined;
@@ -117,7 +218,8 @@ export class ClaudeSession {
   }
 
   private launch(): void {
-    const runner = new ClaudeRunner(this.options, this.currentSessionId, this.log);
+    if (this.currentSessionId === undefined) this.costs.freshConversation();
+    const runner = new ClaudeRunner({ ...this.options, model: this.model }, this.currentSessionId, this.log);
     this.runner = runner;
     this.consume(runner, new ClaudeTranslator()).catch((error: unknown) =>
       this.log.error({ err: error }, 'claude session supervision failed'),
@@ -127,9 +229,11 @@ export class ClaudeSession {
   /** Feeds the next queued message once the previous turn has its result. */
   private pump(): void {
     const runner = this.runner;
-    if (!runner || runner.closing) return;
+    if (!runner || runner.closing || this.hold.active) return;
     const next = this.queue.startNext();
-    if (next !== undefined) runner.send(next.content);
+    if (next === undefined) return;
+    runner.turnStartTicks = uptimeTicks();
+    runner.send(next.content);
   }
 
   private async consume(runner: ClaudeRunner, translator: ClaudeTranslator): Promise<void> {
@@ -142,6 +246,8 @@ export class ClaudeSession {
           runner.conversationMissing = true;
           break;
         }
+        const limit = usageLimitOf(message);
+        if (limit) runner.usageLimit = { resetsAt: limit.resetsAt ?? runner.usageLimit?.resetsAt };
         for (const event of translator.translate(message)) this.handle(runner, event);
       }
     } catch (error) {
@@ -159,18 +265,44 @@ export class ClaudeSession {
       this.currentSessionId = event.sessionId;
     }
     if (runner.interrupting && event.type === 'error' && INTERRUPTED_TURN_ERRORS.has(event.kind)) return;
+    // The usage limit is told once, as such, when the turn ends.
+    if (runner.usageLimit && event.type === 'error') return;
     if (event.type === 'completed') {
-      this.queue.finishTurn();
+      const interrupted = runner.interrupting;
       runner.interrupting = false;
+      event = {
+        ...event,
+        turnCostUsd: this.costs.turnCost(event.totalCostUsd),
+        ...(interrupted ? { interrupted } : {}),
+      };
+      if (runner.usageLimit) this.holdForUsageLimit(runner, origin);
+      else this.queue.finishTurn();
       // A turn that failed before the model was asked anything proves nothing: not that the
       // process works, nor that its session id (never announced by `started`) has a transcript.
-      if (!event.isError || event.numTurns > 0) {
-        this.currentSessionId = event.sessionId;
-        this.supervisor.progressed();
-      }
+      if (!event.isError || event.numTurns > 0) this.currentSessionId = event.sessionId;
     }
     this.emit(event, origin);
     if (event.type === 'completed') this.pump();
+  }
+
+  /** The turn hit the usage limit: its message waits (unless its tools may have run) with the rest. */
+  private holdForUsageLimit(runner: ClaudeRunner, origin: MessageOrigin | undefined): void {
+    const resetsAt = runner.usageLimit?.resetsAt;
+    runner.usageLimit = undefined;
+    const held = holdQueue(this.queue, this.hold, resetsAt);
+    this.log.warn(
+      { resetsAt: new Date(held.resetsAt).toISOString(), held: held.held },
+      'usage limit reached',
+    );
+    this.emit(held, origin);
+  }
+
+  private holdLifted(): void {
+    if (this.closed) return;
+    const sending = this.queue.length;
+    if (sending > 0) this.emit({ type: 'usage_limit_lifted', sending }, this.queue.origins[0]);
+    if (!this.runner) this.launch();
+    this.pump();
   }
 
   private async replaceDeadProcess(runner: ClaudeRunner, failure: unknown): Promise<void> {
@@ -181,7 +313,7 @@ export class ClaudeSession {
     if (this.closed) return;
     this.runner = undefined;
     if (runner.conversationMissing) {
-      this.startFreshConversation(runner.resume, this.queue.takeInFlight());
+      this.holdForFreshStart(runner.resume);
       return;
     }
     this.log.warn({ err: failure, exit }, 'claude process died');
@@ -190,20 +322,21 @@ export class ClaudeSession {
     if (restart) this.relaunch(restart.resend, restart.delayMs);
   }
 
-  /** Dropping the resume id is what ends the loop: a process without one cannot miss it. */
-  private startFreshConversation(missing: string | undefined, lost: QueuedMessage | undefined): void {
-    this.log.warn(
-      { resume: missing },
-      'claude has no transcript of the session to resume; starting a fresh one',
-    );
-    this.currentSessionId = undefined;
-    const error: ClaudeError = {
+  /** Nothing is started again until the owner decides: `startFresh()`, or another session. */
+  private holdForFreshStart(missing: string | undefined): void {
+    this.log.warn({ resume: missing }, 'claude has no transcript of the session to resume; holding messages');
+    const lost = this.queue.takeInFlight();
+    if (lost !== undefined) this.queue.putFirst(lost);
+    this.held = true;
+    this.emit({ type: 'error', ...this.missingConversation() }, lost?.origin ?? this.queue.origins[0]);
+  }
+
+  private missingConversation(): ClaudeError {
+    return {
       kind: 'conversation_not_found',
-      missingSessionId: missing ?? '',
-      answering: lost !== undefined,
+      missingSessionId: this.currentSessionId ?? '',
+      held: this.queue.length,
     };
-    this.emit({ type: 'error', ...error }, lost?.origin);
-    this.relaunch(lost);
   }
 
   /** A new process, with the message the previous one lost answered first. A `send` meanwhile starts it at once. */

@@ -41,7 +41,22 @@ export class TurnQueue {
     return [this.inFlight, ...this.waiting].flatMap((queued) => (queued ? [queued.origin] : []));
   }
 
-  add(content: UserContent, origin: MessageOrigin | undefined): void {
+  /**
+   * Queues a message. With `coalesce`, text joins the last waiting text of the same origin instead,
+   * so what the owner sent while Claude was busy becomes one turn.
+   */
+  add(content: UserContent, origin: MessageOrigin | undefined, coalesce = false): void {
+    const last = this.waiting.at(-1);
+    if (
+      coalesce &&
+      last &&
+      last.origin === origin &&
+      typeof last.content === 'string' &&
+      typeof content === 'string'
+    ) {
+      last.content = `${last.content}\n${content}`;
+      return;
+    }
     this.waiting.push({ content, origin });
   }
 

@@ -1,9 +1,19 @@
 import { type Query, type SDKUserMessage, query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
 import { MessageChannel } from './channel.ts';
+import { endInterruptedTools } from './interrupt.ts';
 import { type ClaudeSessionOptions, sdkOptionsFor } from './options.ts';
 import type { UserContent } from './queue.ts';
 import type { ClaudeProcessExit, ClaudeProcessHandle } from './spawn.ts';
+
+/** A slash command the process knows; `builtin`: Claude Code's own, not the project's or a plugin's. */
+export interface ClaudeCommand {
+  name: string;
+  description: string;
+  builtin: boolean;
+  /** Other names it answers to (`/cost` is one of `/usage`'s). */
+  aliases: string[];
+}
 
 /**
  * One Claude Code process in streaming-input mode: the SDK query that talks to it, the prompt
@@ -22,13 +32,17 @@ export class ClaudeRunner {
   closing = false;
   /** The owner interrupted the current turn. */
   interrupting = false;
+  /** The account's usage limit stopped the current turn (`resetsAt`: epoch ms, when known). */
+  usageLimit: { resetsAt: number | undefined } | undefined;
+  /** When the current turn began, in clock ticks since boot (see proc-scan.ts). */
+  turnStartTicks = 0;
   private readonly input = new MessageChannel<SDKUserMessage>();
   private handle: ClaudeProcessHandle | undefined;
 
   constructor(
     private readonly options: ClaudeSessionOptions,
     resume: string | undefined,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     this.resume = resume;
     const sdkOptions = sdkOptionsFor(options, resume, log, (handle) => {
@@ -47,9 +61,36 @@ export class ClaudeRunner {
     return this.handle?.pid;
   }
 
+  /** The marker in the environment of the process and of everything it starts. */
+  get marker(): string | undefined {
+    return this.handle?.marker;
+  }
+
   /** Gives Claude the next message to answer. */
   send(content: UserContent): void {
     this.input.push({ type: 'user', message: { role: 'user', content }, parent_tool_use_id: null });
+  }
+
+  /** Interrupts the current turn (the process lives on), then ends the tool processes it left running. */
+  async interrupt(): Promise<void> {
+    this.interrupting = true;
+    const { marker, pid, turnStartTicks } = this;
+    await this.query.interrupt();
+    if (marker === undefined) return;
+    const signalled = await endInterruptedTools({ marker, claudePid: pid, sinceTicks: turnStartTicks });
+    if (signalled.length > 0)
+      this.log.info({ pids: signalled }, 'ended tool processes of the interrupted turn');
+  }
+
+  /** The slash commands the process knows (built in, and the project's `.claude/commands/`). */
+  async commands(): Promise<ClaudeCommand[]> {
+    const commands = await this.query.supportedCommands();
+    return commands.map(({ name, description, builtin, aliases }) => ({
+      name,
+      description,
+      builtin: builtin === true,
+      aliases: aliases ?? [],
+    }));
   }
 
   /**

@@ -2,11 +2,12 @@ import type { ClaudeError, MessageOrigin, ProcessDeath } from './events.ts';
 import type { QueuedMessage, TurnQueue } from './queue.ts';
 import type { ClaudeProcessExit } from './spawn.ts';
 
-/** The first restart waits this long, each further one twice as long. */
+/** The first restart waits this long, each further one in the window twice as long. */
 const RESTART_DELAY_MS = 250;
 
-/** Restarts after deaths without a finished turn in between, before giving up until the next send. */
-const MAX_RESTARTS = 2;
+/** Restarts allowed within CRASH_WINDOW_MS; the next death gives up. */
+export const MAX_RESTARTS = 3;
+export const CRASH_WINDOW_MS = 10 * 60_000;
 
 /** How a process ended, with the first line of the SDK's error when it has one. */
 export function deathOf(exit: ClaudeProcessExit | undefined, failure: unknown): ProcessDeath {
@@ -29,39 +30,59 @@ function countByOrigin(messages: QueuedMessage[]): Map<MessageOrigin | undefined
   return counts;
 }
 
+export interface CrashPolicy {
+  /** Restarts allowed within `windowMs`; default MAX_RESTARTS. */
+  maxRestarts?: number;
+  /** Default CRASH_WINDOW_MS. */
+  windowMs?: number;
+  /** The clock deaths are timed by (ms); default Date.now. */
+  now?: () => number;
+}
+
 /**
  * Crash supervision of one session's Claude Code processes: a process that dies is replaced by
- * one resuming the same conversation, after a delay that doubles with each death that had no
- * finished turn before it, and after `maxRestarts` of those it gives up until the next message.
+ * one resuming the same conversation, the sender told each time, after a delay that doubles
+ * with each death in the window; a death past `maxRestarts` within `windowMs` gives up (each
+ * chat told how many of its messages went unanswered), and the count starts over.
  */
 export class CrashSupervisor {
-  private deathsWithoutProgress = 0;
+  private deaths: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly maxRestarts: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly maxRestarts = MAX_RESTARTS) {}
-
-  /** A turn finished: the process works, so the count of deaths starts over. */
-  progressed(): void {
-    this.deathsWithoutProgress = 0;
+  constructor(policy: CrashPolicy = {}) {
+    this.maxRestarts = policy.maxRestarts ?? MAX_RESTARTS;
+    this.windowMs = policy.windowMs ?? CRASH_WINDOW_MS;
+    this.now = policy.now ?? Date.now;
   }
 
   /** A process died while `queue` had a message in flight (taken out of flight here) or waiting. */
   afterDeath(death: ProcessDeath, queue: TurnQueue): AfterDeath {
     const lost = queue.takeInFlight();
-    this.deathsWithoutProgress += 1;
-    if (this.deathsWithoutProgress > this.maxRestarts) {
-      // Giving up: what waits in the queue would otherwise sit there, typing shown, until the next send.
+    const now = this.now();
+    this.deaths = [...this.deaths.filter((at) => now - at < this.windowMs), now];
+    const crashes = this.deaths.length;
+    if (crashes > this.maxRestarts) {
+      // Giving up: what waits in the queue would otherwise sit there, typing shown, for nothing.
       const unanswered = countByOrigin([...(lost ? [lost] : []), ...queue.dropWaiting()]);
-      this.deathsWithoutProgress = 0;
+      this.deaths = [];
       const notice = (origin: MessageOrigin | undefined, count: number) => ({
-        error: { kind: 'process_gave_up', death, unanswered: count } as const,
+        error: {
+          kind: 'process_gave_up',
+          death,
+          unanswered: count,
+          crashes,
+          windowMs: this.windowMs,
+        } as const,
         origin,
       });
       // Each chat hears of its own messages; with none waiting, the chat that used the session last.
       if (unanswered.size === 0) return { notices: [notice(undefined, 0)] };
       return { notices: [...unanswered].map(([origin, count]) => notice(origin, count)) };
     }
-    const delayMs = RESTART_DELAY_MS * 2 ** (this.deathsWithoutProgress - 1);
+    const delayMs = RESTART_DELAY_MS * 2 ** (crashes - 1);
     // Sending it again could run its tools twice (an upgrade, a deletion, a deploy): the owner decides.
     if (lost?.toolsAsked) {
       return {
@@ -69,11 +90,10 @@ export class CrashSupervisor {
         restart: { delayMs, resend: undefined },
       };
     }
-    // Nobody is waiting for an answer: restart quietly; the owner hears of it if it keeps failing.
-    return {
-      notices: lost ? [{ error: { kind: 'process_restarting', death }, origin: lost.origin }] : [],
-      restart: { delayMs, resend: lost },
-    };
+    const error: ClaudeError = lost
+      ? { kind: 'process_restarting', death }
+      : { kind: 'process_restarted', death };
+    return { notices: [{ error, origin: lost?.origin }], restart: { delayMs, resend: lost } };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { SDKAssistantMessageError, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { ClaudeError, ClaudeEvent, ModelApiErrorKind } from './events.ts';
+import { localCommandOutput } from './local-command.ts';
 
 const apiErrorKinds: Partial<Record<SDKAssistantMessageError, ModelApiErrorKind>> = {
   authentication_failed: 'authentication_failed',
@@ -56,6 +57,20 @@ function textOfBlocks(content: unknown): string {
     .join('\n');
 }
 
+/** A `stream_event` carrying answer text as it is written; subagents' streams stay off the phone. */
+function textDeltaOf(message: Extract<SDKMessage, { type: 'stream_event' }>): ClaudeEvent[] {
+  if (message.parent_tool_use_id !== null) return [];
+  const event = message.event;
+  if (event.type !== 'content_block_delta' || event.delta.type !== 'text_delta') return [];
+  return event.delta.text ? [{ type: 'text_delta', text: event.delta.text }] : [];
+}
+
+/** A tool_result's content as text: a string, or the text parts of its blocks. */
+function toolOutputOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return textOfBlocks(content);
+}
+
 /**
  * SDK messages → the bridge's events. One translator per Claude Code process: it remembers which
  * tool each tool_use id was (a tool_result names only the id) and whether the current turn already
@@ -97,11 +112,16 @@ export class ClaudeTranslator {
           return [{ type: 'error', ...error }];
         }
         return this.assistantContent(message.message.content);
-      case 'user':
+      case 'user': {
         if (message.parent_tool_use_id !== null) return [];
+        const local = localCommandOutput(message.message.content);
+        if (local !== undefined) return [{ type: 'text', text: local }];
         return this.toolResults(message.message.content);
+      }
       case 'result':
         return this.result(message);
+      case 'stream_event':
+        return textDeltaOf(message);
       default:
         return [];
     }
@@ -142,6 +162,7 @@ export class ClaudeTranslator {
           name: tool.name,
           input: tool.input,
           isError: block.is_error === true,
+          output: toolOutputOf(block.content),
         };
       });
   }
@@ -167,7 +188,12 @@ export class ClaudeTranslator {
       durationMs: message.duration_ms,
       numTurns: message.num_turns,
       totalCostUsd: message.total_cost_usd,
-      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      usage: {
+        inputTokens: message.usage.input_tokens,
+        outputTokens: message.usage.output_tokens,
+        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
+      },
     });
     return events;
   }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { durationSetting } from './duration.ts';
 
 const optionalText = z
   .string()
@@ -83,6 +84,27 @@ const pingHosts = z
   })
   .optional();
 
+const megabytes = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : Number(value)))
+  .pipe(z.number({ error: 'must be a number of megabytes' }).positive('must be above 0').optional())
+  .optional();
+/** Milliseconds, a whole number from 0 to 60 000; empty or unset: `fallback`. */
+const millis = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? String(fallback) : value))
+    .pipe(z.string().regex(/^\d{1,5}$/, 'must be a whole number of milliseconds (0 turns it off)'))
+    .transform(Number)
+    .pipe(z.number().max(60_000, 'must be at most 60000 (one minute)'))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+/** SPEC.md: text messages from one chat within this window become one turn. */
+export const DEFAULT_BATCH_WINDOW_MS = 1500;
+
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
     .string({ error: 'is required' })
@@ -108,7 +130,21 @@ const envSchema = z.object({
   KUMA_API_KEY: optionalText,
   PING_HOSTS: pingHosts,
   ALLOWED_CHAT_IDS: groupChatIds,
+  TRANSCRIBE_URL: httpUrl,
+  TRANSCRIBE_API_KEY: optionalText,
+  TRANSCRIBE_MODEL: optionalText,
+  MAX_DOWNLOAD_MB: megabytes,
+  SESSION_IDLE_TIMEOUT: durationSetting('10m'),
+  PERMISSION_TIMEOUT: durationSetting('10m'),
+  BATCH_WINDOW_MS: millis(DEFAULT_BATCH_WINDOW_MS),
 });
+
+const MB = 1024 * 1024;
+const PUBLIC_API_ROOT = 'https://api.telegram.org';
+/** getFile's cap on the public Bot API server. */
+const PUBLIC_DOWNLOAD_LIMIT_MB = 20;
+/** A self-hosted Bot API server in `--local` mode serves files up to 2000 MB. */
+const SELF_HOSTED_DOWNLOAD_LIMIT_MB = 2000;
 
 /** A Proxmox API (PVE or PBS): fully configured, or absent. */
 export interface ProxmoxSettings {
@@ -132,12 +168,35 @@ export interface Settings {
   pingHosts: PingTarget[];
   /** Groups the bot works in (SPEC.md `ALLOWED_CHAT_IDS`); by default none, only private chats. */
   allowedChatIds: number[];
+  /** A speech-to-text endpoint (OpenAI-compatible) for voice messages. */
+  transcribe?: { url: string; apiKey?: string; model: string };
+  /** Files sent to the bot bigger than this are refused, nothing written. */
+  maxDownloadBytes: number;
+  /** SESSION_IDLE_TIMEOUT in ms: a live session idle this long has its process ended; 0 never. */
+  idleTimeoutMs: number;
+  /** How long a permission prompt waits for the owner before it is denied; 0 waits for ever. */
+  permissionTimeoutMs: number;
+  /** Text messages from one chat within this many ms become one turn; 0: every message is its own. */
+  batchWindowMs: number;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
 
+/**
+ * Every setting in SPEC.md's table, parsed here yet or not (a feature may read its own): the bot's
+ * token and the homelab and speech-to-text secrets must never reach Claude Code's environment.
+ */
+const SPEC_SETTING_NAMES = [
+  'SESSION_IDLE_TIMEOUT',
+  'PERMISSION_TIMEOUT',
+  'BATCH_WINDOW_MS',
+  'TRANSCRIBE_URL',
+  'TRANSCRIBE_API_KEY',
+  'TRANSCRIBE_MODEL',
+];
+
 /** The settings SPEC.md defines; none of them is passed through to Claude Code. */
-export const SETTING_NAMES = Object.keys(envSchema.shape);
+export const SETTING_NAMES = [...new Set([...Object.keys(envSchema.shape), ...SPEC_SETTING_NAMES])];
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
 
@@ -186,10 +245,19 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       }),
     );
 
+  if (!e.TRANSCRIBE_URL) {
+    for (const name of ['TRANSCRIBE_API_KEY', 'TRANSCRIBE_MODEL'] as const) {
+      if (e[name]) problems.push(`TRANSCRIBE_URL is required when ${name} is set`);
+    }
+  }
+  const telegramApiRoot = e.TELEGRAM_API_ROOT ?? PUBLIC_API_ROOT;
+  const serverLimitMb =
+    telegramApiRoot === PUBLIC_API_ROOT ? PUBLIC_DOWNLOAD_LIMIT_MB : SELF_HOSTED_DOWNLOAD_LIMIT_MB;
+
   const settings: Settings = {
     botToken: e.TELEGRAM_BOT_TOKEN,
     allowedUserIds: e.ALLOWED_USER_IDS,
-    telegramApiRoot: e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+    telegramApiRoot,
     dataDir: path.resolve(expandHome(e.DATA_DIR ?? '~/telegram', home)),
     ...(e.CLAUDE_PATH ? { claudePath: e.CLAUDE_PATH } : {}),
     pbs: proxmox('PBS'),
@@ -209,6 +277,19 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     })),
     pingHosts: e.PING_HOSTS ?? [],
     allowedChatIds: e.ALLOWED_CHAT_IDS ?? [],
+    ...(e.TRANSCRIBE_URL
+      ? {
+          transcribe: {
+            url: e.TRANSCRIBE_URL,
+            ...(e.TRANSCRIBE_API_KEY ? { apiKey: e.TRANSCRIBE_API_KEY } : {}),
+            model: e.TRANSCRIBE_MODEL ?? 'whisper-1',
+          },
+        }
+      : {}),
+    maxDownloadBytes: Math.floor(Math.min(e.MAX_DOWNLOAD_MB ?? serverLimitMb, serverLimitMb) * MB),
+    idleTimeoutMs: e.SESSION_IDLE_TIMEOUT,
+    permissionTimeoutMs: e.PERMISSION_TIMEOUT,
+    batchWindowMs: e.BATCH_WINDOW_MS,
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),
@@ -226,5 +307,6 @@ export function secretsOf(settings: Settings): string[] {
     settings.pve?.tokenSecret,
     settings.beszel?.password,
     settings.kuma?.apiKey,
+    settings.transcribe?.apiKey,
   ].filter((value): value is string => Boolean(value));
 }

@@ -1,4 +1,5 @@
 import type { ClaudeEvent } from '../claude/events.ts';
+import type { ClaudeCommand } from '../claude/runner.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId } from './chat-store.ts';
 import type { Persona } from './personas.ts';
@@ -6,14 +7,32 @@ import type { Session, SessionStore } from './session-store.ts';
 
 /** What the manager needs of a running Claude Code process (src/claude/ provides it). */
 export interface LiveProcess {
-  /** `origin`: the chat that sent it; the events of its turn carry it back. */
-  send(text: string, origin: ChatId): void;
+  /**
+   * `origin`: the chat that sent it; the events of its turn carry it back. `coalesce`: joins the
+   * chat's text already waiting, so it is answered as one turn.
+   */
+  send(text: string, origin: ChatId, options?: { coalesce?: boolean }): void;
+  /** Switches the model live (undefined: the default). Absent: the process cannot. */
+  setModel?(model: string | undefined): Promise<void>;
   on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;
   /** The chats of the message being answered (first) and of those waiting. */
   readonly origins: ReadonlyArray<ChatId | undefined>;
   readonly queueLength: number;
+  /** `busy`: answering; `held`: its conversation cannot be resumed, messages wait for startFresh. */
   readonly state: string;
+  /** The Claude Code process's pid while one runs. */
+  readonly pid?: number | undefined;
+  /** After its conversation could not be resumed: starts a new one; false when there is nothing to decide. */
+  startFresh(): boolean;
   close(): Promise<void>;
+  /** Interrupts the turn being answered and drops the messages waiting (held ones too). */
+  stop(): Promise<{ interrupted: boolean; dropped: number }>;
+  /** Interrupts the turn being answered; `text` is the next turn, ahead of those waiting. */
+  sendNext(text: string, origin: ChatId): Promise<void>;
+  /** Ends a usage-limit hold, dropping what it held: how many, or undefined when none was on. */
+  dropHeld(): number | undefined;
+  /** The slash commands the process knows. */
+  supportedCommands(): Promise<ClaudeCommand[]>;
 }
 
 export interface StartProcessOptions {
@@ -28,6 +47,14 @@ export type StartProcess = (options: StartProcessOptions) => LiveProcess;
 /** Where a session's events go: the chat whose message they answer, else the chat that used it last. */
 export type SessionEventSink = (chatId: ChatId, session: string, event: ClaudeEvent) => void;
 
+/** Told when a session's process starts, what it does and when it is stopped (idle timers, failures). */
+export interface ProcessWatcher {
+  started(session: Session): void;
+  /** After the event went to its chat. */
+  event(name: string, event: ClaudeEvent): void;
+  stopped(name: string): void;
+}
+
 interface Live {
   process: LiveProcess;
   /** The chat that used the session last. */
@@ -37,6 +64,8 @@ interface Live {
   recordedSessionId: string | null;
   /** The Claude session id being written, so the events of one turn do not each write it again. */
   recordingSessionId?: string;
+  /** The model the process reported it runs (`started`). */
+  model?: string;
 }
 
 /**
@@ -48,6 +77,8 @@ export class LiveProcesses {
   private readonly live = new Map<string, Live>();
   /** Starts under way: a second caller waits for the same process instead of spawning an orphan. */
   private readonly starting = new Map<string, Promise<Live | undefined>>();
+  /** Stops under way: a start waits for them, so a session never has two processes at once. */
+  private readonly stopping = new Map<string, Promise<void>>();
   /** Set by closeAll: from then on no process is started, so none outlives the bot. */
   private closedForGood = false;
 
@@ -57,6 +88,7 @@ export class LiveProcesses {
       startProcess: StartProcess;
       onEvent: SessionEventSink;
       logger: Logger;
+      watcher?: ProcessWatcher;
     },
   ) {}
 
@@ -82,9 +114,17 @@ export class LiveProcesses {
     return live?.process;
   }
 
+  /** The session's process if it is running. */
+  running(name: string): LiveProcess | undefined {
+    return this.live.get(name)?.process;
+  }
+
   /** Whether the session's Claude is answering or has messages waiting: any, or from `chatId`. */
   isBusy(name: string, chatId?: ChatId): boolean {
-    const origins = this.live.get(name)?.process.origins ?? [];
+    const process = this.live.get(name)?.process;
+    // Held messages wait for the owner's decision, not for Claude.
+    if (!process || process.state === 'held') return false;
+    const origins = process.origins;
     if (chatId === undefined) return origins.length > 0;
     return origins.some((origin) => origin !== undefined && String(origin) === String(chatId));
   }
@@ -105,21 +145,51 @@ export class LiveProcesses {
     return work;
   }
 
+  /** A turn runs or messages wait (held ones included): the session must not be suspended. */
+  hasWork(name: string): boolean {
+    return (this.live.get(name)?.process.origins.length ?? 0) > 0;
+  }
+
   isLive(name: string): boolean {
     return this.live.has(name);
+  }
+
+  /** A process for the session is being started. */
+  isStarting(name: string): boolean {
+    return this.starting.has(name);
+  }
+
+  /** The session's process, if it has one, without changing which chat used it last. */
+  get(name: string): LiveProcess | undefined {
+    return this.live.get(name)?.process;
+  }
+
+  /** The model the session's running process reported, if it runs and said. */
+  reportedModel(name: string): string | undefined {
+    return this.live.get(name)?.model;
   }
 
   names(): string[] {
     return [...this.live.keys()];
   }
 
+  /** The pids of the running Claude Code processes. */
+  pids(): number[] {
+    return [...this.live.values()].flatMap(({ process }) => (process.pid === undefined ? [] : [process.pid]));
+  }
+
   /** Ends the session's process (and its tool children) and waits until it has exited. */
   async stop(name: string): Promise<void> {
     const live = this.live.get(name);
-    if (!live) return;
+    if (!live) return this.stopping.get(name);
     this.live.delete(name);
     live.unsubscribe();
-    await live.process.close();
+    this.deps.watcher?.stopped(name);
+    const stopped = live.process.close().finally(() => {
+      if (this.stopping.get(name) === stopped) this.stopping.delete(name);
+    });
+    this.stopping.set(name, stopped);
+    await stopped;
   }
 
   async closeAll(): Promise<void> {
@@ -140,6 +210,7 @@ export class LiveProcesses {
   private async startNow(chatId: ChatId, session: Session): Promise<Live | undefined> {
     const name = session.metadata.name;
     if (this.closedForGood) return undefined;
+    await this.stopping.get(name)?.catch(() => undefined);
     const persona = await this.deps.sessions.readPersona(name);
     if (!persona) {
       this.deps.logger.error({ session: name }, 'persona.json missing or damaged');
@@ -161,10 +232,13 @@ export class LiveProcesses {
       // A turn that failed before it began (numTurns 0) may name a session with no transcript.
       const began = event.type === 'completed' && (event.numTurns > 0 || !event.isError);
       if (event.type === 'started' || began) this.recordSessionId(live, name, event.sessionId);
+      if (event.type === 'started') live.model = event.model;
       // A turn answers the chat that asked; what belongs to no message goes to the chat that used it last.
       this.deps.onEvent(origin ?? live.chatId, name, event);
+      this.deps.watcher?.event(name, event);
     });
     this.live.set(name, live);
+    this.deps.watcher?.started(session);
     this.deps.logger.info({ session: name }, 'claude process started');
     return live;
   }

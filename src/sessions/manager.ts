@@ -1,14 +1,34 @@
+import type { ClaudeCommand } from '../claude/runner.ts';
 import type { Logger } from '../logging.ts';
 import type { ChatId, ChatStore } from './chat-store.ts';
-import { LiveProcesses, type SessionEventSink, type StartProcess } from './live-processes.ts';
+import { type IdleClock, systemIdleClock } from './idle-timers.ts';
+import { SessionLifecycle } from './lifecycle.ts';
+import {
+  type LiveProcess,
+  LiveProcesses,
+  type SessionEventSink,
+  type StartProcess,
+} from './live-processes.ts';
 import { isValidName } from './names.ts';
-import type { ActivateRefusal, CreateOutcome, SendOutcome, SwitchOutcome } from './outcomes.ts';
+import type {
+  ActivateRefusal,
+  CreateOutcome,
+  IdleTimeoutOutcome,
+  SendOutcome,
+  StartFreshOutcome,
+  StopOutcome,
+  SwitchOutcome,
+} from './outcomes.ts';
+import { type SessionsOverview, sessionsOverview } from './overview.ts';
 import type { PersonaLibrary } from './personas.ts';
 import type { Session, SessionStore } from './session-store.ts';
 import { SessionSwitcher } from './switch.ts';
+import { UsageLedger } from './usage.ts';
 
 /** `last_active_at` is rewritten at most this often: an fsync per message would hold up the chat. */
 const LAST_ACTIVE_RESOLUTION_MS = 60_000;
+/** SESSION_IDLE_TIMEOUT's default. */
+const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 
 export interface SessionManagerDeps {
   sessions: SessionStore;
@@ -18,6 +38,10 @@ export interface SessionManagerDeps {
   onEvent: SessionEventSink;
   now: () => Date;
   logger: Logger;
+  /** SESSION_IDLE_TIMEOUT in ms (0 never); default 10 min. */
+  idleTimeoutMs?: number;
+  /** The idle timers' clock; default the system's. */
+  idleClock?: IdleClock;
 }
 
 /**
@@ -29,12 +53,25 @@ export interface SessionManagerDeps {
 export class SessionManager {
   private readonly processes: LiveProcesses;
   private readonly switcher: SessionSwitcher;
+  private readonly lifecycle: SessionLifecycle;
   /** When each session's `last_active_at` was last written (ms); kept to the minute, not the message. */
   private readonly lastActiveWrittenAt = new Map<string, number>();
 
   constructor(private readonly deps: SessionManagerDeps) {
-    const { sessions, chats, startProcess, onEvent, now, logger } = deps;
-    this.processes = new LiveProcesses({ sessions, startProcess, onEvent, logger });
+    const { sessions, chats, startProcess, now, logger } = deps;
+    const usage = new UsageLedger({ sessions, logger });
+    const onEvent: SessionEventSink = (chatId, name, event) => {
+      if (event.type === 'completed') void usage.record(name, event);
+      deps.onEvent(chatId, name, event);
+    };
+    this.lifecycle = new SessionLifecycle({
+      sessions,
+      clock: deps.idleClock ?? systemIdleClock,
+      defaultIdleTimeoutMs: this.defaultIdleTimeoutMs,
+      logger,
+    });
+    this.processes = new LiveProcesses({ sessions, startProcess, onEvent, logger, watcher: this.lifecycle });
+    this.lifecycle.attach(this.processes);
     this.switcher = new SessionSwitcher({ sessions, chats, now, logger });
   }
 
@@ -77,23 +114,124 @@ export class SessionManager {
     return refused ?? { ok: true, kind: 'switched', name };
   }
 
-  /** Queues `text` for the chat's active session, starting its process if need be; never dropped. */
-  async send(chatId: ChatId, text: string): Promise<SendOutcome> {
+  /**
+   * Queues `text` for the chat's active session, starting its process if need be; never dropped.
+   * `coalesce`: joins the chat's text still waiting there (batching), so it goes as one turn.
+   * `onQueued` runs the moment it is queued, before any event of its turn (the inbound journal).
+   */
+  send(
+    chatId: ChatId,
+    text: string,
+    options: { coalesce?: boolean; onQueued?: (session: string) => void } = {},
+  ): Promise<SendOutcome> {
+    const { onQueued, ...sendOptions } = options;
+    return this.deliver(chatId, (process) => process.send(text, chatId, sendOptions), onQueued);
+  }
+
+  /** Interrupts the active session's turn; `text` is its next turn, ahead of what waits. */
+  sendNext(chatId: ChatId, text: string): Promise<SendOutcome> {
+    return this.deliver(chatId, (process) => process.sendNext(text, chatId));
+  }
+
+  /** Interrupts the turn of the chat's active session and drops its waiting messages. */
+  async stopTurn(chatId: ChatId): Promise<StopOutcome> {
+    const name = await this.activeName(chatId);
+    if (name === undefined) return { ok: false, reason: 'no_active_session' };
+    this.processes.useRunning(chatId, name);
+    return { ok: true, session: name, ...(await this.stopSession(name)) };
+  }
+
+  /** Interrupts the session's turn and drops its waiting messages (the Stop button). */
+  async stopSession(name: string): Promise<{ interrupted: boolean; dropped: number }> {
+    return (await this.processes.running(name)?.stop()) ?? { interrupted: false, dropped: 0 };
+  }
+
+  /** Drops the messages a usage limit holds for `name`: how many, or undefined when none was on. */
+  dropHeld(name: string): number | undefined {
+    return this.processes.running(name)?.dropHeld();
+  }
+
+  /** The slash commands of the active session's process (empty when it has none running). */
+  async claudeCommands(chatId: ChatId): Promise<ClaudeCommand[]> {
+    const name = await this.activeName(chatId);
+    const process = name === undefined ? undefined : this.processes.running(name);
+    return (await process?.supportedCommands()) ?? [];
+  }
+
+  private async deliver(
+    chatId: ChatId,
+    hand: (process: LiveProcess) => void | Promise<void>,
+    onQueued?: (session: string) => void,
+  ): Promise<SendOutcome> {
     const name = await this.activeName(chatId);
     if (name === undefined) return { ok: false, reason: 'no_active_session' };
     if (this.processes.closed) return { ok: false, reason: 'shutting_down' };
     let process = this.processes.useRunning(chatId, name);
+    let resumed: { idleMs: number } | undefined;
     if (!process) {
       const session = await this.deps.sessions.get(name);
       if (!session) return { ok: false, reason: 'no_active_session' };
+      if (session.metadata.failed_at) return { ok: false, reason: 'session_failed', name };
+      if (session.metadata.claude_session_id !== null) {
+        const idleMs = this.deps.now().getTime() - Date.parse(session.metadata.last_active_at);
+        resumed = { idleMs: Math.max(0, idleMs) };
+      }
       process = await this.processes.use(chatId, session);
       if (!process && this.processes.closed) return { ok: false, reason: 'shutting_down' };
       if (!process) return { ok: false, reason: 'start_failed', name };
     }
-    process.send(text, chatId);
+    await hand(process);
+    onQueued?.(name);
+    this.lifecycle.timers.activity(name);
     // After the send, so Claude is never kept waiting for the disk.
-    await this.noteActivity(name);
-    return { ok: true, session: name, queued: process.queueLength };
+    await this.noteActivity(name, resumed !== undefined);
+    return { ok: true, session: name, queued: process.queueLength, ...(resumed ? { resumed } : {}) };
+  }
+
+  /** `Start fresh`: the session's conversation could not be resumed, and the owner chose a new one. */
+  startFresh(chatId: ChatId, name: string): StartFreshOutcome {
+    const process = this.processes.useRunning(chatId, name);
+    if (!process?.startFresh()) return { ok: false, reason: 'nothing_to_start_fresh', name };
+    return { ok: true, name };
+  }
+
+  /**
+   * The idle timeout of the chat's active session: set to `minutes` (0 never), or only read
+   * without. Stored in its metadata.json as `idle_timeout_minutes`.
+   */
+  async idleTimeout(chatId: ChatId, minutes?: number): Promise<IdleTimeoutOutcome> {
+    const name = await this.activeName(chatId);
+    const session = name === undefined ? undefined : await this.deps.sessions.get(name);
+    if (name === undefined || !session) return { ok: false, reason: 'no_active_session' };
+    let own = session.metadata.idle_timeout_minutes;
+    if (minutes !== undefined) {
+      const updated = await this.deps.sessions.update(name, { idle_timeout_minutes: minutes });
+      if (!updated.ok) return { ok: false, reason: 'no_active_session' };
+      this.lifecycle.timers.setTimeoutMinutes(name, minutes);
+      own = minutes;
+    }
+    if (own === null || own === undefined)
+      return { ok: true, name, timeoutMs: this.defaultIdleTimeoutMs, own: false };
+    return { ok: true, name, timeoutMs: own * 60_000, own: true };
+  }
+
+  /**
+   * Keeps the session's process from being suspended for idleness (a permission prompt is open)
+   * until the returned release is called. Safe to release twice, and for a session with no process.
+   */
+  holdAwake(name: string): () => void {
+    return this.lifecycle.timers.hold(name);
+  }
+
+  /** Every session with its state, most recently active first, and what the live processes weigh. */
+  overview(): Promise<SessionsOverview> {
+    const { sessions } = this.deps;
+    return sessionsOverview({ sessions, processes: this.processes, timers: this.lifecycle.timers });
+  }
+
+  /** After a restart of the bot: no session stays `active` without a process. */
+  afterRestart(): Promise<void> {
+    return this.lifecycle.afterRestart();
   }
 
   /** The name of the chat's active session, if it has one. */
@@ -119,6 +257,16 @@ export class SessionManager {
     return this.processes.isLive(name);
   }
 
+  /** The session's running process, if it has one. */
+  running(name: string): LiveProcess | undefined {
+    return this.processes.running(name);
+  }
+
+  /** The model the session's running process reported, if it runs. */
+  reportedModel(name: string): string | undefined {
+    return this.processes.reportedModel(name);
+  }
+
   liveSessions(): string[] {
     return this.processes.names();
   }
@@ -126,6 +274,13 @@ export class SessionManager {
   /** Ends the session's process (and its tool children) and waits until it has exited. */
   stop(name: string): Promise<void> {
     return this.processes.stop(name);
+  }
+
+  /** Ends the session's process and starts a new one for `chatId`, which reads its settings afresh. */
+  async restart(chatId: ChatId, name: string): Promise<void> {
+    await this.processes.stop(name);
+    const session = await this.deps.sessions.get(name);
+    if (session) await this.processes.use(chatId, session);
   }
 
   /** Ends every process; from now on none is started. */
@@ -140,16 +295,23 @@ export class SessionManager {
         return { ok: false, reason: 'damaged_metadata', name, detail: switched.detail };
       return { ok: false, reason: 'not_found', name };
     }
+    await this.lifecycle.clearFailure(switched.session);
     await this.processes.use(chatId, switched.session);
     return undefined;
   }
 
-  private async noteActivity(name: string): Promise<void> {
+  private get defaultIdleTimeoutMs(): number {
+    return this.deps.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  }
+
+  /** `resumed`: the session was suspended and is `active` again, written at once. */
+  private async noteActivity(name: string, resumed: boolean): Promise<void> {
     const now = this.deps.now();
-    if (now.getTime() - (this.lastActiveWrittenAt.get(name) ?? 0) < LAST_ACTIVE_RESOLUTION_MS) return;
+    const stale = now.getTime() - (this.lastActiveWrittenAt.get(name) ?? 0) >= LAST_ACTIVE_RESOLUTION_MS;
+    if (!stale && !resumed) return;
     this.lastActiveWrittenAt.set(name, now.getTime());
     await this.deps.sessions
-      .update(name, { last_active_at: now.toISOString() })
+      .update(name, { last_active_at: now.toISOString(), ...(resumed ? { status: 'active' as const } : {}) })
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
       );

@@ -5,11 +5,22 @@ import { z } from 'zod';
 import type { Logger } from '../logging.ts';
 import { readJson, writeJsonAtomic } from './atomic.ts';
 import { isValidName } from './names.ts';
-import { compareNames, type Persona, PersonaSchema } from './personas.ts';
+import {
+  compareNames,
+  PERMISSION_MODES,
+  type PermissionMode,
+  type Persona,
+  PersonaSchema,
+} from './personas.ts';
 import { KeyedSerializer } from './serial.ts';
+import { NO_USAGE, type SessionUsage, SessionUsageSchema } from './usage.ts';
 
 export const SESSION_STATUSES = ['idle', 'active', 'suspended'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** How a session's output is shown (`/verbose`, `/smart`); absent means `default`. */
+export const OUTPUT_MODES = ['default', 'verbose', 'smart'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -26,6 +37,18 @@ export const SessionMetadataSchema = z.looseObject({
   claude_session_id: z.string().min(1).nullable(),
   /** Set by `/model`; null means the persona's model (or Claude Code's default). */
   model_override: z.string().min(1).nullable().default(null),
+  /** What the session's turns used (see usage.ts); absent until its first turn. */
+  usage: SessionUsageSchema.optional(),
+  /** Set by `/timeout`: minutes without activity before the process is ended; 0 never; absent: the setting. */
+  idle_timeout_minutes: z.number().int().min(0).max(1440).nullable().optional(),
+  /** When its Claude Code kept crashing and it was given up on; cleared when it is started again. */
+  failed_at: isoTime.nullable().optional(),
+  /** Set by `/mode` or an approved plan; unset means the persona's mode. */
+  permission_mode: z.enum(PERMISSION_MODES).optional(),
+  /** The session's "Allow for session" rules, in Claude Code's rule syntax. */
+  allowed_tools: z.array(z.string()).optional(),
+  /** Set by `/verbose` and `/smart`; a value this version does not know reads as absent. */
+  output_mode: z.enum(OUTPUT_MODES).optional().catch(undefined),
 });
 
 export type SessionMetadata = z.output<typeof SessionMetadataSchema>;
@@ -37,6 +60,11 @@ export interface MetadataPatch {
   last_active_at?: string;
   claude_session_id?: string | null;
   model_override?: string | null;
+  idle_timeout_minutes?: number | null;
+  failed_at?: string | null;
+  permission_mode?: PermissionMode;
+  allowed_tools?: string[];
+  output_mode?: OutputMode;
 }
 
 export interface Session {
@@ -158,12 +186,20 @@ export class SessionStore {
     return sessions;
   }
 
-  /** Applies `patch` to the metadata of `name`, atomically; the result must still be valid. */
-  async update(name: string, patch: MetadataPatch): Promise<LoadResult> {
+  /**
+   * Applies `patch` to the metadata of `name`, atomically; the result must still be valid. A function
+   * patch is computed from the metadata as it is at the write (to add to a list without losing a
+   * concurrent addition).
+   */
+  async update(
+    name: string,
+    change: MetadataPatch | ((current: SessionMetadata) => MetadataPatch),
+  ): Promise<LoadResult> {
     if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
     return this.serializer.run(this.metadataFile(name), async (): Promise<LoadResult> => {
       const current = await this.load(name);
       if (!current.ok) return current;
+      const patch = typeof change === 'function' ? change(current.session.metadata) : change;
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
       const merged = SessionMetadataSchema.parse({
         ...current.session.metadata,
@@ -173,6 +209,21 @@ export class SessionStore {
       });
       await writeJsonAtomic(this.metadataFile(name), merged);
       return { ok: true, session: { dir: current.session.dir, metadata: merged } };
+    });
+  }
+
+  /** Rewrites the session's `usage` with `change`, in turn with every other write of its metadata. */
+  async updateUsage(name: string, change: (usage: SessionUsage) => SessionUsage): Promise<LoadResult> {
+    if (!isValidName(name)) return { ok: false, error: 'invalid_name' };
+    return this.serializer.run(this.metadataFile(name), async (): Promise<LoadResult> => {
+      const current = await this.load(name);
+      if (!current.ok) return current;
+      const metadata = SessionMetadataSchema.parse({
+        ...current.session.metadata,
+        usage: change(current.session.metadata.usage ?? NO_USAGE),
+      });
+      await writeJsonAtomic(this.metadataFile(name), metadata);
+      return { ok: true, session: { dir: current.session.dir, metadata } };
     });
   }
 

@@ -4,20 +4,26 @@ import type { Logger } from '../logging.ts';
 import { type ApiOptions, apiClientOptions, configureApi } from './api.ts';
 import { allowlist } from './auth.ts';
 import { COMMANDS } from './commands/help.ts';
+import type { TelegramJournal } from './journal.ts';
 import { orderingKey } from './ordering.ts';
 
 export interface BotOptions {
   token: string;
   apiRoot: string;
   allowedUserIds: readonly number[];
+  /** Groups the bot works in (ALLOWED_CHAT_IDS); by default none: private chats only. */
+  allowedChatIds?: readonly number[];
+  /** The durable inbound journal (journal.ts); without it, updates are only in memory. */
+  journal?: TelegramJournal;
   logger: Logger;
   /** Tests shorten the waits between retries of failed calls. */
   retry?: ApiOptions['retry'];
 }
 
 /**
- * The grammY bot before its features: the api with its retries (api.ts), the allowlist first for
- * every update, then per-chat ordering (ordering.ts), and the error handler. The caller builds the
+ * The grammY bot before its features: the api with its retries (api.ts), the inbound journal
+ * outermost around getUpdates and first for every update (so refused updates are marked done
+ * too), then the allowlist (auth.ts), per-chat ordering (ordering.ts), and the error handler. The caller builds the
  * features from `bot.api`, installs them with `bot.use`, then calls `installFallbacks`.
  *
  * @example
@@ -30,8 +36,16 @@ export function createBot(options: BotOptions): Bot {
   const { logger } = options;
   const bot = new Bot(options.token, { client: apiClientOptions(options.apiRoot) });
   configureApi(bot.api, { logger, ...(options.retry ? { retry: options.retry } : {}) });
+  // Installed last, so it runs outermost: it sees exactly the batch the runner gets, after retries.
+  if (options.journal) bot.api.config.use(options.journal.transformer);
 
-  bot.use(allowlist(options.allowedUserIds, logger));
+  if (options.journal) bot.use(options.journal.middleware);
+  bot.use(
+    allowlist(
+      { allowedUserIds: options.allowedUserIds, allowedChatIds: options.allowedChatIds ?? [] },
+      logger,
+    ),
+  );
   bot.use(sequentialize(orderingKey));
   bot.catch(async (error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');

@@ -7,9 +7,11 @@ import { createSender } from './delivery/send.ts';
 import { createStatusLine, type StatusLine } from './delivery/status-line.ts';
 import { type DeliveryTimers, systemTimers } from './delivery/timers.ts';
 import { startTyping } from './delivery/typing.ts';
+import { type AnswerStream, createAnswerStream, type StreamPace } from './stream.ts';
 
 export type { StatusLine } from './delivery/status-line.ts';
 export type { DeliveryTimers } from './delivery/timers.ts';
+export type { AnswerStream } from './stream.ts';
 
 /** Sending to Telegram: long answers, fallbacks, typing and live status messages. */
 export interface Delivery {
@@ -36,12 +38,31 @@ export interface Delivery {
    * A status message created on the first update and then edited, at most once per throttle interval,
    * always to the newest text. done() edits it to `finalText`, or deletes it when there is none.
    */
-  statusLine(chatId: number): StatusLine;
+  statusLine(chatId: number, extra?: { replyMarkup?: InlineKeyboardMarkup }): StatusLine;
+}
+
+/** What Claude's output needs besides: pre-rendered messages, files, and answers streamed as written. */
+export interface AnswerDelivery extends Delivery {
+  /** A message already rendered (`html`), with `plain` as its fallback; split as plain text when long. */
+  sendHtml(chatId: number, message: { html: string; plain: string }): Promise<number | undefined>;
+  /** A text file; undefined when Telegram refused it. */
+  sendDocument(
+    chatId: number,
+    fileName: string,
+    content: string,
+    caption: string,
+  ): Promise<number | undefined>;
+  /** An answer shown while it is written: drafts in a private chat, an edited preview in a group. */
+  answerStream(chatId: number): AnswerStream;
 }
 
 export interface DeliveryOptions {
   /** Above this many chunks an answer is sent as its first chunk plus a file. Default 4. */
   maxMessages?: number;
+  /** Above this many characters of Markdown, the same. Default 12,000. */
+  fileAboveChars?: number;
+  /** How often a streamed answer is updated. */
+  streamPace?: StreamPace;
   /** Default 4000 ms: Telegram shows "typing" for 5 s. */
   typingIntervalMs?: number;
   /** Default 1500 ms between edits of a status message. */
@@ -56,15 +77,23 @@ export interface DeliveryOptions {
  * await delivery.sendMarkdown(chatId, answer, { label: 'homelab' });
  * typing.stop();
  */
-export function createDelivery(api: Api, logger: Logger, options: DeliveryOptions = {}): Delivery {
+export function createDelivery(api: Api, logger: Logger, options: DeliveryOptions = {}): AnswerDelivery {
   const timers = options.timers ?? systemTimers;
   const typingIntervalMs = options.typingIntervalMs ?? 4000;
   const statusThrottleMs = options.statusThrottleMs ?? 1500;
-  const sender = createSender(api, logger, { maxMessages: options.maxMessages ?? 4 });
+  const sender = createSender(api, logger, {
+    maxMessages: options.maxMessages ?? 4,
+    fileAboveChars: options.fileAboveChars ?? 12_000,
+  });
+  const pace = options.streamPace;
   return {
     sendMarkdown: sender.sendMarkdown,
     sendText: sender.sendText,
+    sendHtml: sender.sendHtml,
+    sendDocument: sender.sendDocument,
+    answerStream: (chatId) => createAnswerStream(api, logger, chatId, { timers, ...(pace ? { pace } : {}) }),
     startTyping: (chatId) => startTyping(api, logger, chatId, { intervalMs: typingIntervalMs, timers }),
-    statusLine: (chatId) => createStatusLine(api, logger, chatId, { throttleMs: statusThrottleMs, timers }),
+    statusLine: (chatId, extra) =>
+      createStatusLine(api, logger, chatId, { throttleMs: statusThrottleMs, timers, ...extra }),
   };
 }

@@ -31,3 +31,9 @@ export function damagedJournalNotice(lines: number): string {
   const what = lines === 1 ? 'one damaged line' : `${lines} damaged lines`;
   return `The record of received messages had ${what}; it was skipped. If a message of yours went unanswered, please send it again.`;
 }
+
+/** The bot stops with messages still unanswered that the journal holds: the next start answers them. */
+export function answeredAfterRestartNotice(unanswered: number): string {
+  const which = unanswered === 1 ? 'your last message' : `your last ${unanswered} messages`;
+  return `⚠️ The bot is shutting down: ${which} will be taken up again when it is back.`;
+}

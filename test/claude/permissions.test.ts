@@ -7,6 +7,8 @@ import {
   toCanUseTool,
 } from '../../src/claude/permissions.ts';
 
+const DIR = '/srv/sessions/work';
+
 const context = (signal = new AbortController().signal) => ({
   signal,
   toolUseID: 'toolu_01',
@@ -25,18 +27,62 @@ describe('toCanUseTool', () => {
     const canUseTool = toCanUseTool(async (request) => {
       asked.push(request);
       return { allow: true };
-    });
+    }, DIR);
     const input = { command: 'echo hi > x.txt' };
     expect(await canUseTool('Bash', input, context())).toEqual({ behavior: 'allow', updatedInput: input });
     expect(asked[0]).toMatchObject({
       toolName: 'Bash',
       input,
       toolUseId: 'toolu_01',
+      sessionDir: DIR,
+    });
+  });
+
+  it('passes the suggestions and why Claude Code asks', async () => {
+    const asked: PermissionRequest[] = [];
+    const suggestions = [
+      {
+        type: 'addRules' as const,
+        rules: [{ toolName: 'Bash', ruleContent: 'npm test:*' }],
+        behavior: 'allow' as const,
+        destination: 'session' as const,
+      },
+    ];
+    await toCanUseTool(async (request) => {
+      asked.push(request);
+      return { allow: true };
+    }, DIR)('Bash', { command: 'npm test' }, { ...context(), suggestions, blockedPath: '/etc/x' });
+    expect(asked[0]).toMatchObject({ suggestions, blockedPath: '/etc/x' });
+  });
+
+  it('an allow with a rule, a mode and a new input tells Claude Code all three', async () => {
+    const input = { questions: [] };
+    const result = await toCanUseTool(
+      async () => ({
+        allow: true,
+        rule: { toolName: 'Bash', ruleContent: 'npm test:*' },
+        mode: 'acceptEdits',
+        updatedInput: { ...input, answers: { q: 'a' } },
+      }),
+      DIR,
+    )('AskUserQuestion', input, context());
+    expect(result).toEqual({
+      behavior: 'allow',
+      updatedInput: { questions: [], answers: { q: 'a' } },
+      updatedPermissions: [
+        {
+          type: 'addRules',
+          rules: [{ toolName: 'Bash', ruleContent: 'npm test:*' }],
+          behavior: 'allow',
+          destination: 'session',
+        },
+        { type: 'setMode', mode: 'acceptEdits', destination: 'session' },
+      ],
     });
   });
 
   it('denies with the reason given', async () => {
-    const canUseTool = toCanUseTool(async () => ({ allow: false, reason: 'not on my phone' }));
+    const canUseTool = toCanUseTool(async () => ({ allow: false, reason: 'not on my phone' }), DIR);
     expect(await canUseTool('Write', { file_path: 'a.txt' }, context())).toEqual({
       behavior: 'deny',
       message: 'not on my phone',
@@ -46,13 +92,13 @@ describe('toCanUseTool', () => {
   it('denies when asking fails, instead of leaving Claude Code waiting', async () => {
     const canUseTool = toCanUseTool(async () => {
       throw new Error('chat unreachable');
-    });
+    }, DIR);
     const decision = await canUseTool('Bash', { command: 'ls' }, context());
     expect(denyMessage(decision)).toContain('chat unreachable');
   });
 
   it('by default refuses tools that need approval, telling the model why and not to retry', async () => {
-    const decision = await toCanUseTool(denyToolsNeedingApproval)(
+    const decision = await toCanUseTool(denyToolsNeedingApproval, DIR)(
       'Bash',
       { command: 'rm -rf build' },
       context(),

@@ -63,4 +63,22 @@ describe('TurnQueue', () => {
     expect(queue.busy).toBe(false);
     expect(queue.origins).toEqual([]);
   });
+
+  it('joins text waiting from the same chat when asked to coalesce, never the message in flight', () => {
+    const queue = new TurnQueue();
+    queue.add('in flight', 1, true);
+    expect(queue.startNext()?.content).toBe('in flight');
+    queue.add('one', 1, true);
+    queue.add('two', 1, true);
+    queue.add('other chat', 2, true);
+    queue.add('three', 1, true);
+    queue.add('apart', 1);
+    expect(queue.length).toBe(4);
+    queue.finishTurn();
+    expect(queue.startNext()?.content).toBe('one\ntwo');
+    queue.finishTurn();
+    expect(queue.startNext()?.content).toBe('other chat');
+    queue.finishTurn();
+    expect(queue.startNext()?.content).toBe('three');
+  });
 });

@@ -1,7 +1,7 @@
 import { query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
 import { describe, expect, it } from 'vitest';
 import type { FakeAnthropic } from '../fakes/anthropic/index.ts';
-import { claudeWorlds } from './world.ts';
+import { claudeWorlds, until } from './world.ts';
 
 /** A Claude session id with no transcript anywhere (as after a change of HOME or CLAUDE_CONFIG_DIR). */
 const GONE = '7c9e6679-7425-40de-944b-e07fc1f99a8b';
@@ -28,47 +28,58 @@ function answerRequests(fake: FakeAnthropic) {
 }
 
 describe('ClaudeSession resuming a conversation that is gone', () => {
-  it('tells the owner once, answers the message from a fresh Claude session, and that session can be resumed', async () => {
+  it('holds the message and starts nothing until startFresh; the fresh session answers it and can be resumed', async () => {
     const { model, open } = await claude.start();
     const { launches, query } = recordingQuery();
     const { session, log } = open({ resume: GONE, query });
 
     session.send('hello');
-    const [answered] = await log.waitFor('completed');
+    const [notice] = await log.waitFor('error');
+    expect(notice).toEqual({
+      type: 'error',
+      kind: 'conversation_not_found',
+      missingSessionId: GONE,
+      held: 1,
+    });
+    expect(log.origins).toEqual([undefined]);
+    await until(() => session.state === 'held' && session.pid === undefined);
+    expect(session.queueLength).toBe(1);
+    // Nothing fresh was started behind the owner's back.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(launches).toEqual([GONE]);
+    expect(answerRequests(model)).toEqual([]);
 
-    expect(log.of('error')).toEqual([
-      { type: 'error', kind: 'conversation_not_found', missingSessionId: GONE, answering: true },
-    ]);
+    // Another message waits too, and the owner hears the choice again.
+    session.send('are you there?', 9);
+    const [, again] = await log.waitFor('error', 2);
+    expect(again).toMatchObject({ kind: 'conversation_not_found', held: 2 });
+    expect(log.origins[1]).toBe(9);
+
+    expect(session.startFresh()).toBe(true);
+    expect(session.startFresh()).toBe(false);
+    const [answered, second] = await log.waitFor('completed', 2);
     expect(answered?.answer).toBe('You said: hello');
-    expect(answered?.isError).toBe(false);
+    expect(second?.answer).toBe('You said: are you there?');
     const fresh = answered?.sessionId;
     expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
     expect(fresh).not.toBe(GONE);
-    // What the session manager records in metadata.json: the fresh id, through `started` and `completed`.
-    expect(log.of('started').map((event) => event.sessionId)).toEqual([fresh]);
     expect(session.sessionId).toBe(fresh);
     expect(launches).toEqual([GONE, undefined]);
-    expect(log.events.map((event) => event.type)).toEqual(['error', 'started', 'text', 'completed']);
-
-    session.send('and then?');
-    const [, next] = await log.waitFor('completed', 2);
-    expect(next?.answer).toBe('You said: and then?');
-    expect(next?.sessionId).toBe(fresh);
-    expect(log.of('error')).toHaveLength(1);
-    expect(launches).toHaveLength(2);
+    // The fresh conversation starts empty.
+    expect(JSON.stringify(answerRequests(model)[0]?.messages)).not.toContain('You said');
 
     // A bot restarted with the recorded id continues the fresh conversation.
     await session.close();
     const { session: resumed, log: resumedLog } = open({ resume: fresh });
     resumed.send('still there?');
-    const [again] = await resumedLog.waitFor('completed');
-    expect(again?.answer).toBe('You said: still there?');
+    const [continued] = await resumedLog.waitFor('completed');
+    expect(continued?.answer).toBe('You said: still there?');
     expect(resumedLog.of('error')).toEqual([]);
-    expect(JSON.stringify(answerRequests(model).at(-1)?.messages)).toContain('You said: and then?');
+    expect(JSON.stringify(answerRequests(model).at(-1)?.messages)).toContain('You said: are you there?');
   });
 
-  it('starts the fresh session at once when the id is found missing before any message', async () => {
-    const { model, open } = await claude.start();
+  it('says so at once when the id is found missing before any message', async () => {
+    const { open } = await claude.start();
     const { launches, query } = recordingQuery();
     const { session, log } = open({ resume: GONE, query });
 
@@ -77,26 +88,17 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
       type: 'error',
       kind: 'conversation_not_found',
       missingSessionId: GONE,
-      answering: false,
+      held: 0,
     });
-    expect(session.sessionId).toBeUndefined();
-
-    session.send('first words');
-    const [answered] = await log.waitFor('completed');
-    expect(answered?.answer).toBe('You said: first words');
-    expect(answered?.sessionId).not.toBe(GONE);
-    expect(log.of('error')).toHaveLength(1);
-    expect(launches).toEqual([GONE, undefined]);
-    // The fresh conversation starts empty: the model saw only this message.
-    expect(answerRequests(model)).toHaveLength(1);
-    expect(JSON.stringify(answerRequests(model)[0]?.messages)).not.toContain('You said');
+    await until(() => session.state === 'held');
+    expect(launches).toEqual([GONE]);
   });
 
   it('a Claude Code that fails every start gives up after maxRestarts, and tries again only on the next send', async () => {
     const { model, open } = await claude.start();
     // Every process fails at start-up, but not because of anything the session asked for.
     const { launches, query } = recordingQuery(GONE);
-    const { session, log } = open({ query, maxRestarts: 1 });
+    const { session, log } = open({ query, crashPolicy: { maxRestarts: 1 } });
 
     session.send('hello?');
     const giveUp = (event: { kind: string }) => event.kind === 'process_gave_up';
@@ -104,13 +106,13 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
 
     expect(launches).toHaveLength(2); // the first process and maxRestarts = 1 restart
     expect(session.pid).toBeUndefined();
-    // Each start failed with an error result, which told the owner; the restart between was quiet.
+    // Each start failed with an error result, which told the owner, and so did the restart between.
     expect(
       log
         .of('error')
         .map((event) => event.kind)
         .filter((kind) => kind.startsWith('process_')),
-    ).toEqual(['process_gave_up']);
+    ).toEqual(['process_restarted', 'process_gave_up']);
     expect(log.of('error').some((event) => event.kind === 'conversation_not_found')).toBe(false);
     expect(model.requests).toEqual([]);
 
@@ -124,27 +126,24 @@ describe('ClaudeSession resuming a conversation that is gone', () => {
 });
 
 describe('ClaudeSession whose Claude Code cannot start at all', () => {
-  it('retries quietly while nobody waits, then says once why, naming the cause', async () => {
+  it('says each time it restarts, then that it gave up, naming the cause', async () => {
     const { open } = await claude.start();
-    const { session, log } = open({ claudePath: '/nonexistent/claude', maxRestarts: 2 });
+    const { session, log } = open({ claudePath: '/nonexistent/claude', crashPolicy: { maxRestarts: 2 } });
 
-    await log.waitFor('error');
+    await log.waitFor('error', 3);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const errors = log.of('error');
-    expect(errors).toEqual([
-      {
-        type: 'error',
-        kind: 'process_gave_up',
-        death: { exitCode: null, signal: null, cause: expect.stringContaining('/nonexistent/claude') },
-        unanswered: 0,
-      },
+    const death = { exitCode: null, signal: null, cause: expect.stringContaining('/nonexistent/claude') };
+    expect(log.of('error')).toEqual([
+      { type: 'error', kind: 'process_restarted', death },
+      { type: 'error', kind: 'process_restarted', death },
+      { type: 'error', kind: 'process_gave_up', death, unanswered: 0, crashes: 3, windowMs: 600_000 },
     ]);
     expect(session.pid).toBeUndefined();
   });
 
   it('when it gives up, says how many messages went unanswered and keeps none waiting', async () => {
     const { open } = await claude.start();
-    const { session, log } = open({ claudePath: '/nonexistent/claude', maxRestarts: 1 });
+    const { session, log } = open({ claudePath: '/nonexistent/claude', crashPolicy: { maxRestarts: 1 } });
 
     session.send('one');
     session.send('two');

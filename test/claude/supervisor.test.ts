@@ -41,38 +41,54 @@ describe('CrashSupervisor.afterDeath', () => {
     expect(plan.restart).toEqual({ delayMs: 250, resend: undefined });
   });
 
-  it('restarts quietly when no message was in flight', () => {
+  it('restarts when no message was in flight, and says so', () => {
     const plan = new CrashSupervisor().afterDeath(killed, queueOf(undefined));
-    expect(plan).toEqual({ notices: [], restart: { delayMs: 250, resend: undefined } });
+    expect(plan).toEqual({
+      notices: [{ error: { kind: 'process_restarted', death: killed }, origin: undefined }],
+      restart: { delayMs: 250, resend: undefined },
+    });
   });
 
-  it('waits twice as long after each death without a finished turn, and starts over after one', () => {
-    const supervisor = new CrashSupervisor(5);
+  it('waits twice as long after each death in the window, whatever finished in between', () => {
+    const supervisor = new CrashSupervisor({ maxRestarts: 5 });
     const delays = () => supervisor.afterDeath(killed, queueOf(undefined)).restart?.delayMs;
     expect([delays(), delays(), delays()]).toEqual([250, 500, 1000]);
-    supervisor.progressed();
-    expect(delays()).toBe(250);
   });
 
-  it('gives up after maxRestarts, telling each chat how many of its messages went unanswered', () => {
-    const supervisor = new CrashSupervisor(1);
-    supervisor.afterDeath(killed, queueOf(undefined));
-    const queue = queueOf(['one', 1], ['two', 2], ['three', 1]);
-    const plan = supervisor.afterDeath(killed, queue);
+  it('restarts 3 times in 10 minutes; the fourth death in them gives up, and the count starts over', () => {
+    let now = 0;
+    const supervisor = new CrashSupervisor({ now: () => now });
+    const die = (at: number, queue = queueOf(undefined)) => {
+      now = at;
+      return supervisor.afterDeath(killed, queue);
+    };
+    expect(die(0).restart).toBeDefined();
+    expect(die(60_000).restart).toBeDefined();
+    expect(die(120_000).restart).toBeDefined();
+    // The first death is 10 minutes old by now: three in the window, so a restart.
+    expect(die(600_000).restart).toBeDefined();
+    const plan = die(601_000, queueOf(['one', 1], ['two', 2], ['three', 1]));
     expect(plan.restart).toBeUndefined();
+    const gaveUp = { kind: 'process_gave_up', death: killed, crashes: 4, windowMs: 600_000 };
     expect(plan.notices).toEqual([
-      { error: { kind: 'process_gave_up', death: killed, unanswered: 2 }, origin: 1 },
-      { error: { kind: 'process_gave_up', death: killed, unanswered: 1 }, origin: 2 },
+      { error: { ...gaveUp, unanswered: 2 }, origin: 1 },
+      { error: { ...gaveUp, unanswered: 1 }, origin: 2 },
     ]);
-    expect(queue.length).toBe(0);
-    // The next send starts afresh: a full set of restarts again.
-    expect(supervisor.afterDeath(killed, queueOf(undefined)).restart).toBeDefined();
+    expect(die(602_000).restart).toEqual({ delayMs: 250, resend: undefined });
   });
 
   it('gives up with one notice for no one in particular when nothing waited', () => {
-    const plan = new CrashSupervisor(0).afterDeath(killed, queueOf(undefined));
+    const plan = new CrashSupervisor({ maxRestarts: 0, windowMs: 1000 }).afterDeath(
+      killed,
+      queueOf(undefined),
+    );
     expect(plan).toEqual({
-      notices: [{ error: { kind: 'process_gave_up', death: killed, unanswered: 0 }, origin: undefined }],
+      notices: [
+        {
+          error: { kind: 'process_gave_up', death: killed, unanswered: 0, crashes: 1, windowMs: 1000 },
+          origin: undefined,
+        },
+      ],
     });
   });
 });

@@ -64,8 +64,8 @@ function result(extra: Record<string, unknown>): SDKMessage {
     usage: {
       input_tokens: 120,
       output_tokens: 45,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 3,
+      cache_read_input_tokens: 7,
     },
     modelUsage: {},
     permission_denials: [],
@@ -90,7 +90,7 @@ describe('ClaudeTranslator', () => {
         durationMs: 1234,
         numTurns: 2,
         totalCostUsd: 0.0123,
-        usage: { inputTokens: 120, outputTokens: 45 },
+        usage: { inputTokens: 120, outputTokens: 45, cacheReadTokens: 7, cacheCreationTokens: 3 },
       },
     ]);
   });
@@ -122,6 +122,7 @@ describe('ClaudeTranslator', () => {
         name: 'Bash',
         input: { command: 'npm test' },
         isError: true,
+        output: 'ok',
       },
     ]);
   });
@@ -260,5 +261,28 @@ describe('ClaudeTranslator', () => {
     } as unknown as SDKMessage;
     expect(translator.translate(status)).toEqual([]);
     expect(translator.translate(assistant([{ type: 'text', text: '   ' }]))).toEqual([]);
+  });
+
+  it('turns streamed text deltas of the main agent into text_delta events, and nothing else', () => {
+    const translator = new ClaudeTranslator();
+    const streamEvent = (event: unknown, parent: string | null = null) =>
+      ({ type: 'stream_event', event, parent_tool_use_id: parent, ...base }) as unknown as SDKMessage;
+    const delta = (text: string) => ({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text },
+    });
+    expect(translator.translate(streamEvent(delta('Hel')))).toEqual([{ type: 'text_delta', text: 'Hel' }]);
+    expect(translator.translate(streamEvent(delta('lo'), 'toolu_1'))).toEqual([]);
+    expect(
+      translator.translate(
+        streamEvent({
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: '{' },
+        }),
+      ),
+    ).toEqual([]);
+    expect(translator.translate(streamEvent({ type: 'message_stop' }))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the owner sees while Claude works, end to end with the real CLI: refused tools, failures
+ * What the owner sees while Claude works, end to end with the real CLI: tools awaiting approval, failures
  * told plainly, a crashed process replaced, and one session's long turn never holding up others.
  */
 import { existsSync } from 'node:fs';
@@ -52,12 +52,14 @@ describe("Claude's turns as the owner sees them", () => {
     { script },
   );
 
-  it('a tool that needs approval is refused with a clear line, and nothing runs', async () => {
+  it('a tool that needs approval waits for the owner on a card, and nothing runs when denied', async () => {
     world.say('make a file');
-    const refusal = await world.tg.waitForMessage(chat, '🚫 Refused: Running: echo hi > made.txt', {
-      timeoutMs: 30_000,
-    });
-    expect(refusal.text).toContain('permission mode (default)');
+    const card = await world.tg.waitForMessage(chat, 'Approval needed', { timeoutMs: 30_000 });
+    expect(card.text).toContain('echo hi > made.txt');
+    const deny = card.replyMarkup?.inline_keyboard
+      .flat()
+      .find((button) => String(button.text).includes('Deny'));
+    world.tg.pressButton({ userId: OWNER_ID, messageId: card.messageId, data: String(deny?.callback_data) });
     await world.tg.waitForMessage(chat, 'The tool said:', { timeoutMs: 30_000 });
     expect(existsSync(path.join(world.dataDir, 'sessions/alpha/made.txt'))).toBe(false);
   });

@@ -43,7 +43,7 @@ describe('a shutdown while Claude works', () => {
     world = started;
   });
 
-  it('tells the owner which messages went unanswered, then exits cleanly', async () => {
+  it('tells the owner the unanswered messages are taken up at the next start, then exits cleanly', async () => {
     world.model.setScript((turn) => ({
       text: `You said: ${turn.userText}`,
       chunks: ['You said: ', turn.userText],
@@ -61,7 +61,8 @@ describe('a shutdown while Claude works', () => {
     expect(exit.code).toBe(0);
     await world.tg.waitForMessage(
       OWNER_ID,
-      'The bot is shutting down: your last 2 messages were not answered. Send again once it is back.',
+      // The inbound journal keeps them: the next start answers them (test/e2e/journal.test.ts).
+      'The bot is shutting down: your last 2 messages will be taken up again when it is back.',
     );
     await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
     expect(await defunctClaudes()).toEqual([]);

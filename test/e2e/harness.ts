@@ -33,8 +33,8 @@ export interface World {
   /** The environment the bot is started with (settings and Claude Code's). */
   env: Record<string, string>;
   bot?: BotProcess;
-  /** Starts the bot and waits until it polls Telegram. */
-  startBot(extraEnv?: Record<string, string>): Promise<BotProcess>;
+  /** Starts the bot and waits (up to `timeoutMs`, default 15 s) until it polls Telegram. */
+  startBot(extraEnv?: Record<string, string>, timeoutMs?: number): Promise<BotProcess>;
   /** The owner writes in their private chat. */
   say(text: string): void;
   close(): Promise<void>;
@@ -75,12 +75,19 @@ export async function startWorld(
     rateLimits?: false | Partial<RateLimitConfig>;
     /** The clock of the fake model's request stamps (default `Date.now`). */
     modelClock?: () => number;
+    /** How long the fake Telegram holds a request it was told to time out (default 30 s). */
+    timeoutFaultMs?: number;
+    /** More settings for the bot's environment (such as ALLOWED_CHAT_IDS). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<World> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
   const dataDir = path.join(root, 'data');
   const home = path.join(root, 'home');
-  const tg = await startFakeTelegram({ rateLimits: options.rateLimits ?? {} });
+  const tg = await startFakeTelegram({
+    rateLimits: options.rateLimits ?? {},
+    ...(options.timeoutFaultMs ? { timeoutFaultMs: options.timeoutFaultMs } : {}),
+  });
   const model = await startFakeAnthropic({
     ...(options.script ? { script: options.script } : {}),
     ...(options.modelClock ? { now: options.modelClock } : {}),
@@ -97,6 +104,9 @@ export async function startWorld(
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_MAX_RETRIES: '1',
     LOG_LEVEL: 'debug',
+    // Every message its own turn, as the tests expect; batching tests pass a window to startBot.
+    BATCH_WINDOW_MS: '0',
+    ...options.env,
   };
   const world: World = {
     tg,
@@ -104,12 +114,13 @@ export async function startWorld(
     dataDir,
     home,
     env,
-    async startBot(extraEnv = {}) {
+    async startBot(extraEnv = {}, timeoutMs = 15_000) {
       const bot = startBotProcess({ ...env, ...extraEnv });
       world.bot = bot;
       await waitUntil(
         () => tg.isPolling(),
-        15_000,
+        // A loaded machine (other work on 2 cores) can take long to compile and start the bot.
+        Math.max(timeoutMs, 30_000),
         () => bot.output(),
       );
       return bot;

@@ -26,9 +26,13 @@ function conversationText(request: RecordedRequest): string {
 describe('sessions from Telegram, end to end', () => {
   let world: World;
 
-  withRunningBot((started) => {
-    world = started;
-  });
+  withRunningBot(
+    (started) => {
+      world = started;
+    },
+    // Test 9 writes from a group: the bot works only in listed ones.
+    { env: { ALLOWED_CHAT_IDS: '-1001' } },
+  );
 
   it('1. /new test-session creates the session and starts its Claude Code process at once', async () => {
     world.say('/new test-session');

@@ -227,3 +227,20 @@ describe('updating a session', () => {
     expect((await filesUnder(dataDir)).filter((file) => isTempFileName(path.basename(file)))).toEqual([]);
   });
 });
+
+describe('permission settings in metadata.json', () => {
+  it('keeps the mode and the rules, and a function patch adds to what is there at the write', async () => {
+    const { store } = openStore();
+    await createOk(store, 'ruled');
+    await store.update('ruled', { permission_mode: 'plan' });
+    await Promise.all(
+      ['Bash(npm test:*)', 'Edit(src/**)'].map((rule) =>
+        store.update('ruled', (current) => ({ allowed_tools: [...(current.allowed_tools ?? []), rule] })),
+      ),
+    );
+    expect(await readMetadata('ruled')).toMatchObject({
+      permission_mode: 'plan',
+      allowed_tools: ['Bash(npm test:*)', 'Edit(src/**)'],
+    });
+  });
+});

@@ -2,17 +2,43 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ClaudeEvent } from '../../src/claude/events.ts';
-import type { Delivery } from '../../src/telegram/delivery.ts';
+import type { OutputMode } from '../../src/sessions/session-store.ts';
+import { AnswerKeeper } from '../../src/telegram/answers.ts';
+import type { AnswerDelivery } from '../../src/telegram/delivery.ts';
 import { SessionOutput } from '../../src/telegram/session-output.ts';
+import { ManualClock } from './manual-clock.ts';
 
 /** A Delivery that records what it was asked to do. */
 function recordingDelivery() {
   const log: string[] = [];
   let typingOn = 0;
-  const delivery: Delivery = {
+  const failing = { sends: false };
+  const delivery: AnswerDelivery = {
     async sendMarkdown(chatId, markdown, extra) {
+      if (failing.sends) throw new Error('Network request failed');
       log.push(`markdown ${chatId}${extra?.label ? ` [${extra.label}]` : ''}: ${markdown}`);
       return [1];
+    },
+    async sendHtml(chatId, message) {
+      log.push(`html ${chatId}: ${message.html}`);
+      return 1;
+    },
+    async sendDocument(chatId, fileName, content, caption) {
+      log.push(`document ${chatId} ${fileName} (${content.length} chars): ${caption}`);
+      return 1;
+    },
+    answerStream(chatId) {
+      return {
+        update(text) {
+          log.push(`stream ${chatId}: ${text}`);
+        },
+        async stop() {
+          log.push(`stream stop ${chatId}`);
+        },
+        async discard() {
+          log.push(`stream discard ${chatId}`);
+        },
+      };
     },
     async sendText(chatId, text) {
       log.push(`text ${chatId}: ${text}`);
@@ -33,13 +59,13 @@ function recordingDelivery() {
         update(text) {
           log.push(`status ${chatId}: ${text}`);
         },
-        async done() {
-          log.push(`status done ${chatId}`);
+        async done(finalText) {
+          log.push(`status done ${chatId}${finalText ? `: ${finalText}` : ''}`);
         },
       };
     },
   };
-  return { delivery, log, typingOn: () => typingOn };
+  return { delivery, log, failing, typingOn: () => typingOn };
 }
 
 const completed = (answer: string, isError = false): ClaudeEvent => ({
@@ -53,17 +79,21 @@ const completed = (answer: string, isError = false): ClaudeEvent => ({
   usage: { inputTokens: 1, outputTokens: 1 },
 });
 
-function setup(active = 'work') {
+function setup(active = 'work', options: { mode?: OutputMode; keeper?: AnswerKeeper } = {}) {
   const recorded = recordingDelivery();
   let busy = false;
+  const clock = new ManualClock();
   const output = new SessionOutput({
     delivery: recorded.delivery,
     activeSessionOf: async () => active,
     isBusy: () => busy,
+    outputModeOf: async () => options.mode ?? 'default',
+    ...(options.keeper ? { keeper: options.keeper } : {}),
+    timers: clock,
     logger: pino({ level: 'silent' }),
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
-  return { output, ...recorded, setBusy: (value: boolean) => (busy = value), settle };
+  return { output, ...recorded, clock, setBusy: (value: boolean) => (busy = value), settle };
 }
 
 /** A session shared by chats: busy for a chat while that chat is in `waiting`. */
@@ -74,6 +104,7 @@ function setupPerChat() {
     delivery: recorded.delivery,
     activeSessionOf: async () => 'shared',
     isBusy: (_session, chatId) => waiting.has(chatId),
+    timers: new ManualClock(),
     logger: pino({ level: 'silent' }),
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -100,9 +131,9 @@ describe('SessionOutput', () => {
     await settle();
     expect(log).toEqual([
       'typing on 7',
-      'status 7: Reading config.json…',
+      'status 7: Reading config.json…\n⏱ 0 s',
       'typing off 7',
-      'status done 7',
+      'status done 7: 1 tool · 0 s',
       'markdown 7: It is **fine**.',
     ]);
     expect(typingOn()).toBe(0);
@@ -163,7 +194,7 @@ describe('SessionOutput', () => {
     await settle();
     expect(log).toEqual([
       'typing on 7',
-      "status 7: Claude's API failed (HTTP 529 (overloaded)); retrying in 1 s (1/10)…",
+      "status 7: Claude's API failed (HTTP 529 (overloaded)); retrying in 1 s (1/10)…\n⏱ 0 s",
     ]);
   });
 
@@ -195,15 +226,17 @@ describe('SessionOutput', () => {
       kind: 'process_gave_up',
       death: { exitCode: null, signal: 'SIGKILL', cause: undefined },
       unanswered: 1,
+      crashes: 4,
+      windowMs: 600_000,
     });
     await settle();
     expect(typingOn()).toBe(0);
     expect(log).toEqual([
       'typing on 7',
-      'status 7: Running: make…',
+      'status 7: Running: make…\n⏱ 0 s',
       'typing off 7',
-      'status done 7',
-      'text 7: ⚠️ Claude Code keeps stopping (signal SIGKILL). Your last message was not answered. It will be started again with your next message.',
+      'status done 7: 1 tool · 0 s',
+      "text 7: ⚠️ Claude Code stopped 4 times in 10 min (last: signal SIGKILL). Your last message was not answered. Session 'work' is marked failed; use /session work to start it again.",
     ]);
   });
 
@@ -217,7 +250,7 @@ describe('SessionOutput', () => {
     });
     await settle();
     expect(typingOn()).toBe(1);
-    expect(log).not.toContain('status done 7');
+    expect(log.some((line) => line.startsWith('status done 7'))).toBe(false);
     expect(log.at(-1)).toBe(
       'text 7: ⚠️ Claude Code stopped unexpectedly (signal SIGKILL). Restarting it with the conversation so far; your message will be answered.',
     );
@@ -230,5 +263,146 @@ describe('SessionOutput', () => {
     await settle();
     expect(log[0]).toMatch(/^text 7: 🚫 Refused: Running: rm -rf build\. .*permission mode \(default\)/);
     expect(log[1]).toBe('markdown 7: I could not delete it.');
+  });
+
+  it('streams the answer as it is written, stops the stream before the final answer, then removes the preview', async () => {
+    const { output, log, settle } = setup();
+    output.handle(7, 'work', { type: 'text_delta', text: 'It is ' });
+    output.handle(7, 'work', { type: 'text_delta', text: '**fine**.' });
+    output.handle(7, 'work', completed('It is **fine**.'));
+    await settle();
+    expect(log).toEqual([
+      'stream 7: It is ',
+      'stream 7: It is **fine**.',
+      'stream stop 7',
+      'markdown 7: It is **fine**.',
+      'stream discard 7',
+    ]);
+  });
+
+  it('starts the streamed text afresh after a tool call, and the next turn gets a new stream', async () => {
+    const { output, log, settle, setBusy } = setup();
+    setBusy(true);
+    output.handle(7, 'work', { type: 'text_delta', text: 'Let me look.' });
+    output.handle(7, 'work', { type: 'tool', phase: 'started', toolUseId: 't', name: 'Read', input: {} });
+    output.handle(7, 'work', { type: 'text_delta', text: 'Found it.' });
+    output.handle(7, 'work', completed('Found it.'));
+    output.handle(7, 'work', { type: 'text_delta', text: 'Next.' });
+    await settle();
+    expect(log.filter((line) => line.startsWith('stream'))).toEqual([
+      'stream 7: Let me look.',
+      'stream 7: Found it.',
+      'stream stop 7',
+      'stream discard 7',
+      'stream 7: Next.',
+    ]);
+  });
+
+  it('shows the elapsed time while a turn runs and collapses the status into a summary', async () => {
+    const { output, log, settle, setBusy, clock } = setup();
+    toolStarted(output, setBusy);
+    output.handle(7, 'work', {
+      type: 'tool',
+      phase: 'started',
+      toolUseId: 't2',
+      name: 'Grep',
+      input: { pattern: 'TODO' },
+    });
+    await settle();
+    clock.advance(100_000);
+    setBusy(false);
+    output.handle(7, 'work', completed('done'));
+    await settle();
+    const statuses = log.filter((line) => line.startsWith('status'));
+    expect(statuses).toContain('status 7: Running: make…\nSearching for "TODO"…\n⏱ 1 m 35 s');
+    expect(statuses.at(-1)).toBe('status done 7: 2 tools · 1 m 40 s');
+  });
+
+  it('in verbose mode sends each finished tool with its input and output as expandable quotes', async () => {
+    const { output, log, settle } = setup('work', { mode: 'verbose' });
+    output.handle(7, 'work', {
+      type: 'tool',
+      phase: 'completed',
+      toolUseId: 't1',
+      name: 'Bash',
+      input: { command: 'ls <dir>' },
+      output: 'a.txt\nb.txt',
+    });
+    await settle();
+    expect(log).toEqual([
+      'html 7: <b>🔧 Running: ls &lt;dir&gt;</b>\n<blockquote expandable>ls &lt;dir&gt;</blockquote>\n<blockquote expandable>a.txt\nb.txt</blockquote>',
+    ]);
+  });
+
+  it('sends no tool details in the default mode', async () => {
+    const { output, log, settle } = setup();
+    output.handle(7, 'work', {
+      type: 'tool',
+      phase: 'completed',
+      toolUseId: 't1',
+      name: 'Bash',
+      input: {},
+      output: 'x',
+    });
+    await settle();
+    expect(log).toEqual([]);
+  });
+
+  it('in smart mode sends a long answer as a summary of its headings plus the full text as a file', async () => {
+    const { output, log, settle } = setup('work', { mode: 'smart' });
+    const answer = [
+      '# Upgrade plan',
+      'Three steps. Each one is safe.',
+      '## Back up',
+      `Take a snapshot first. ${'More detail. '.repeat(120)}`,
+      '```sh',
+      'vzdump 101',
+      '```',
+      '## Upgrade',
+      'Run apt full-upgrade on the node.',
+    ].join('\n');
+    output.handle(7, 'work', completed(answer));
+    await settle();
+    expect(log).toEqual([
+      'markdown 7: • **Upgrade plan** — Three steps.\n• **Back up** — Take a snapshot first.\n• **Upgrade** — Run apt full-upgrade on the node.',
+      `document 7 answer.md (${answer.length} chars): The full answer (${answer.length} characters).`,
+    ]);
+  });
+
+  it('in smart mode sends a short answer as it is', async () => {
+    const { output, log, settle } = setup('work', { mode: 'smart' });
+    output.handle(7, 'work', completed('Short.'));
+    await settle();
+    expect(log).toEqual(['markdown 7: Short.']);
+  });
+
+  it('keeps an answer Telegram did not take, for /last and a word once Telegram is back', async () => {
+    const clock = new ManualClock();
+    const told: string[] = [];
+    let reachable = false;
+    const keeper = new AnswerKeeper({
+      send: async (_chatId, text) => {
+        if (!reachable) throw new Error('Network request failed');
+        told.push(text);
+      },
+      activeSessionOf: async () => 'work',
+      timers: clock,
+      logger: pino({ level: 'silent' }),
+    });
+    const { output, failing, settle } = setup('work', { keeper });
+    failing.sends = true;
+    output.handle(7, 'work', completed('The **answer**.'));
+    await settle();
+    expect(keeper.last('work')).toBe('The **answer**.');
+    clock.advance(2_000);
+    await settle();
+    expect(told).toEqual([]);
+    reachable = true;
+    clock.advance(4_000);
+    await settle();
+    expect(told).toEqual([
+      "Telegram could not take an answer from 'work' for a while. Send /last to get the last one.",
+    ]);
+    expect(keeper.waiting).toBe(0);
   });
 });

@@ -183,7 +183,12 @@ export class PendingCards {
   /** A typed reply to the message `replyToMessageId` in `chatId`. */
   reply(chatId: number, replyToMessageId: number, text: string, by: Decider): ReplyResult {
     const id = this.#byMessage.get(messageKey(chatId, replyToMessageId));
-    const entry = id === undefined ? undefined : this.#entries.get(id);
+    return id === undefined ? { kind: 'not_a_card' } : this.answer(id, text, by);
+  }
+
+  /** Typed text meant for card `id` (say the one question waiting in a chat), as if it were a reply. */
+  answer(id: string, text: string, by: Decider): ReplyResult {
+    const entry = this.#entries.get(id);
     if (!entry) return { kind: 'not_a_card' };
     if (!this.#allowed(entry, by, 'reply')) return { kind: 'ignored' };
     const decision = entry.request.behaviour.reply(entry.state, text);
@@ -213,6 +218,13 @@ export class PendingCards {
     return [...this.#entries.values()]
       .filter((entry) => entry.request.chatId === chatId)
       .map((entry) => ({ id: entry.id, kind: entry.request.behaviour.kind, session: entry.request.session }));
+  }
+
+  /** How many cards of a session wait: while any does, the session is not idle. */
+  pendingFor(session: string): number {
+    let count = 0;
+    for (const entry of this.#entries.values()) if (entry.request.session === session) count += 1;
+    return count;
   }
 
   get size(): number {

@@ -1,14 +1,16 @@
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { SessionManager } from '../../sessions/manager.ts';
 import type { PersonaLibrary } from '../../sessions/personas.ts';
+import type { Session } from '../../sessions/session-store.ts';
+import { resumingText } from '../copy/lifecycle.ts';
 import {
   newUsageText,
   SESSION_USAGE,
-  SESSIONS_HEADING,
   sessionListText,
   sessionOutcomeText,
   unknownCommandText,
 } from '../copy/sessions.ts';
+import type { JournalTurns } from '../journal-turns.ts';
 import { truncateUtf16 } from '../render/index.ts';
 import type { SessionOutput } from '../session-output.ts';
 
@@ -21,13 +23,19 @@ function args(ctx: Context): string[] {
   return typeof ctx.match === 'string' ? ctx.match.split(/\s+/).filter(Boolean) : [];
 }
 
-/** `/new`, `/session`, `/sessions`, the session buttons, and plain text to the active session. */
+/** `/new`, `/session`, the session buttons, and plain text to the active session (`/sessions`: lifecycle.ts). */
 export function sessionCommands(deps: {
   manager: SessionManager;
   personas: PersonaLibrary;
   output: SessionOutput;
+  /** The inbound journal follows each message to the end of its turn; absent without a journal. */
+  turns?: Pick<JournalTurns, 'handedUpdate'>;
+  /** Plain text goes through it (BATCH_WINDOW_MS); without one, each message is sent at once. */
+  batcher?: { add(chatId: number, text: string): Promise<void> };
+  /** Each session's model, for the list. */
+  modelOf?: (session: Session) => Promise<string | undefined>;
 }): Composer<Context> {
-  const { manager, personas, output } = deps;
+  const { manager, personas, output, turns } = deps;
   const commands = new Composer<Context>();
 
   commands.command('new', async (ctx) => {
@@ -47,8 +55,6 @@ export function sessionCommands(deps: {
     }
     await ctx.reply(sessionOutcomeText(await manager.switchTo(ctx.chat.id, name)));
   });
-
-  commands.command('sessions', (ctx) => replyWithSessionList(ctx, manager, SESSIONS_HEADING));
 
   commands.callbackQuery(new RegExp(`^${SWITCH_PREFIX}(.+)$`), async (ctx) => {
     const name = ctx.match[1] ?? '';
@@ -72,27 +78,46 @@ export function sessionCommands(deps: {
       await ctx.reply(unknownCommandText(text.slice(0, command.length)));
       return;
     }
-    const sent = await manager.send(ctx.chat.id, text);
+    if (deps.batcher) {
+      await deps.batcher.add(ctx.chat.id, text);
+      return;
+    }
+    const sent = await manager.send(ctx.chat.id, text, {
+      onQueued: (session) => turns?.handedUpdate(ctx, session),
+    });
     if (!sent.ok) {
       await ctx.reply(sessionOutcomeText(sent));
       return;
     }
+    if (sent.resumed) await ctx.reply(resumingText(sent.session, sent.resumed.idleMs));
     output.queued(ctx.chat.id, sent.session);
   });
 
   return commands;
 }
 
-async function replyWithSessionList(ctx: Context, manager: SessionManager, heading: string): Promise<void> {
+async function replyWithSessionList(
+  ctx: Context,
+  manager: SessionManager,
+  heading: string,
+  modelOf?: (session: Session) => Promise<string | undefined>,
+): Promise<void> {
   const sessions = await manager.list();
   const active = ctx.chat && sessions.length > 0 ? await manager.activeName(ctx.chat.id) : undefined;
-  const entries = sessions.map(({ metadata }) => ({
-    name: metadata.name,
-    persona: metadata.persona,
-    status: metadata.status,
-    active: metadata.name === active,
-    running: manager.isLive(metadata.name),
-  }));
+  const entries = await Promise.all(
+    sessions.map(async (session) => {
+      const { metadata } = session;
+      const model = modelOf ? ((await modelOf(session)) ?? 'default model') : undefined;
+      return {
+        name: metadata.name,
+        persona: metadata.persona,
+        status: metadata.status,
+        active: metadata.name === active,
+        running: manager.isLive(metadata.name),
+        ...(model ? { model } : {}),
+      };
+    }),
+  );
   const text = sessionListText(heading, entries);
   if (sessions.length === 0) {
     await ctx.reply(text);

@@ -29,7 +29,7 @@ function unansweredText(count: number): string {
 }
 
 /** What to do about a failure, in the owner's terms. */
-function errorText(error: ClaudeError): string {
+function errorText(error: ClaudeError, session: string): string {
   switch (error.kind) {
     case 'authentication_failed':
       return 'Claude Code is not logged in on the host. Run `claude` there and sign in with /login, or set ANTHROPIC_API_KEY for the bot.';
@@ -55,16 +55,25 @@ function errorText(error: ClaudeError): string {
       return `Claude Code stopped unexpectedly (${describeDeath(error.death)}). Restarting it with the conversation so far; your message will be answered.`;
     case 'process_restarting_after_tools':
       return `Claude Code stopped unexpectedly (${describeDeath(error.death)}) while using tools for your message. It is restarting with the conversation so far, but your message is not sent again, as part of it may be done already: check, then send what is left.`;
+    case 'process_restarted':
+      return `Claude Code stopped unexpectedly (${describeDeath(error.death)}). Restarting it with the conversation so far.`;
     case 'process_gave_up':
-      return `Claude Code keeps stopping (${describeDeath(error.death)}). ${unansweredText(error.unanswered)}It will be started again with your next message.`;
+      return `Claude Code stopped ${error.crashes} times in ${Math.round(error.windowMs / 60_000)} min (last: ${describeDeath(error.death)}). ${unansweredText(error.unanswered)}Session '${session}' is marked failed; use /session ${session} to start it again.`;
     case 'conversation_not_found':
-      return `The earlier conversation of this session could not be found (Claude Code has no transcript of session ${error.missingSessionId}); starting a fresh one${error.answering ? ' to answer your message' : ''}.`;
+      return `The earlier conversation of this session cannot be resumed: Claude Code has no transcript of session ${error.missingSessionId}. ${heldText(error.held)}Press Start fresh to begin a new conversation${error.held > 0 ? ' and have it answered' : ''}.`;
   }
 }
 
+function heldText(count: number): string {
+  if (count === 0) return '';
+  return count === 1
+    ? 'Your message waits; nothing was sent to Claude. '
+    : `${count} messages wait; nothing was sent to Claude. `;
+}
+
 /** The chat message for a failure: `⚠️ The model API is overloaded (529). …`. */
-export function errorNotice(error: ClaudeError): string {
-  return `⚠️ ${errorText(error)}`;
+export function errorNotice(error: ClaudeError, session = '<name>'): string {
+  return `⚠️ ${errorText(error, session)}`;
 }
 
 function describeStatus(status: number | null, error: string): string {

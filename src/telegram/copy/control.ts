@@ -117,3 +117,13 @@ export function planOutcomeLine(outcome: PlanOutcome): string {
       return `⏹ No longer needed (${CANCEL_REASON[outcome.why]})`;
   }
 }
+
+/** What Claude is told when its question got no answer (timed out, or the turn went away). */
+export const questionUnanswered =
+  'The owner did not answer the question. Carry on without it, or ask again later.';
+
+/** What Claude is told when the owner keeps it planning, with their note if they wrote one. */
+export const keepPlanningMessage = (note?: string): string =>
+  note
+    ? `The owner wants you to keep planning. Their note: ${note}`
+    : 'The owner wants you to keep planning: refine the plan before asking again.';

@@ -2,7 +2,15 @@
  * Every sentence of the session commands (`/new`, `/session`, `/sessions`, plain text), built from
  * the session manager's typed outcomes. The SPEC.md texts are relied on by outside tests: exact.
  */
-import type { CreateOutcome, PersonaChoice, SendOutcome, SwitchOutcome } from '../../sessions/outcomes.ts';
+
+import type {
+  CreateOutcome,
+  PersonaChoice,
+  SendOutcome,
+  StartFreshOutcome,
+  SwitchOutcome,
+} from '../../sessions/outcomes.ts';
+import { sessionFailedText, startFreshText } from './lifecycle.ts';
 
 export const NEW_USAGE = 'Usage: /new <name> [persona]';
 export const SESSION_USAGE = 'Usage: /session <name>';
@@ -18,7 +26,7 @@ export function newUsageText(personaNames: string[]): string {
 
 /** What the chat is told after `/new`, `/session`, a session button, or plain text it could not send. */
 export function sessionOutcomeText(
-  outcome: CreateOutcome | SwitchOutcome | Exclude<SendOutcome, { ok: true }>,
+  outcome: CreateOutcome | SwitchOutcome | Exclude<SendOutcome | StartFreshOutcome, { ok: true }>,
 ): string {
   if (outcome.ok) {
     if (outcome.kind === 'switched') return `Switched to session '${outcome.name}'.`;
@@ -45,6 +53,10 @@ export function sessionOutcomeText(
       return 'The bot is shutting down; send that again once it is back.';
     case 'start_failed':
       return `Session '${outcome.name}' could not start Claude Code; see the bot's log.`;
+    case 'session_failed':
+      return sessionFailedText(outcome.name);
+    case 'nothing_to_start_fresh':
+      return startFreshText(outcome);
   }
 }
 
@@ -65,6 +77,8 @@ export interface SessionListEntry {
   active: boolean;
   /** Its Claude Code process is running. */
   running: boolean;
+  /** The model it runs, when known. */
+  model?: string;
 }
 
 /** `/sessions` and `/session` without a name: a heading, then one line per session. */
@@ -72,7 +86,7 @@ export function sessionListText(heading: string, sessions: SessionListEntry[]): 
   if (sessions.length === 0) return `${heading}\nNo sessions yet. Use /new <name> to start one.`;
   const lines = sessions.map(
     (session) =>
-      `${session.active ? '▶️' : '•'} ${session.name} (${session.persona}, ${session.status}${session.running ? ', running' : ''})`,
+      `${session.active ? '▶️' : '•'} ${session.name} (${session.persona}, ${session.status}${session.running ? ', running' : ''}${session.model ? `, ${session.model}` : ''})`,
   );
   return [heading, ...lines].join('\n');
 }

@@ -23,6 +23,21 @@ function hostOf(url: string): string {
   }
 }
 
+const lineCount = (text: string): number => (text === '' ? 0 : text.split('\n').length);
+
+/** ` (+3 −1)`: the lines an Edit (or each edit of a MultiEdit) puts in and takes out; '' if unknown. */
+function lineChanges(input: Record<string, unknown>): string {
+  const edits = Array.isArray(input.edits) ? (input.edits as Record<string, unknown>[]) : [input];
+  let added = 0;
+  let removed = 0;
+  for (const edit of edits) {
+    if (typeof edit?.old_string !== 'string' || typeof edit.new_string !== 'string') return '';
+    added += lineCount(edit.new_string);
+    removed += lineCount(edit.old_string);
+  }
+  return ` (+${added} −${removed})`;
+}
+
 /**
  * A short progress line for a phone screen: `Reading config.json`, `Running: npm test`.
  * Paths are shortened to their basename and long commands are cut.
@@ -35,7 +50,7 @@ export function summarizeTool(name: string, input: Record<string, unknown>): str
       return `Writing ${base(str(input, 'file_path'))}`;
     case 'Edit':
     case 'MultiEdit':
-      return `Editing ${base(str(input, 'file_path'))}`;
+      return `Editing ${base(str(input, 'file_path'))}${lineChanges(input)}`;
     case 'NotebookEdit':
       return `Editing ${base(str(input, 'notebook_path'))}`;
     case 'Bash':

@@ -28,6 +28,13 @@ export interface Sender {
     text: string,
     extra?: { replyMarkup?: InlineKeyboardMarkup },
   ): Promise<number | undefined>;
+  sendHtml(chatId: number, message: { html: string; plain: string }): Promise<number | undefined>;
+  sendDocument(
+    chatId: number,
+    fileName: string,
+    content: string,
+    caption: string,
+  ): Promise<number | undefined>;
 }
 
 /**
@@ -35,7 +42,11 @@ export interface Sender {
  * the buttons when it refuses those, and a long answer as its first part plus a file. Failures that
  * are not refusals (Telegram unreachable after the api's retries) propagate.
  */
-export function createSender(api: Api, logger: Logger, options: { maxMessages: number }): Sender {
+export function createSender(
+  api: Api,
+  logger: Logger,
+  options: { maxMessages: number; fileAboveChars: number },
+): Sender {
   async function sendChunk(
     chatId: number,
     chunk: Chunk,
@@ -109,7 +120,8 @@ export function createSender(api: Api, logger: Logger, options: { maxMessages: n
         plain: prefix.plain + plain,
       }));
     }
-    if (chunks.length <= options.maxMessages) return sendChunks(chatId, chunks, extra.replyMarkup);
+    const fits = chunks.length <= options.maxMessages && markdown.length <= options.fileAboveChars;
+    if (fits || chunks.length === 1) return sendChunks(chatId, chunks, extra.replyMarkup);
 
     const [first, ...rest] = chunks as [Chunk, ...Chunk[]];
     const ids = await sendChunks(chatId, [first], undefined);
@@ -134,5 +146,26 @@ export function createSender(api: Api, logger: Logger, options: { maxMessages: n
     return (await sendChunks(chatId, chunks, extra.replyMarkup)).at(-1);
   }
 
-  return { sendMarkdown, sendText };
+  async function sendHtml(
+    chatId: number,
+    message: { html: string; plain: string },
+  ): Promise<number | undefined> {
+    if (message.plain.length > TELEGRAM_MESSAGE_LIMIT) return sendText(chatId, message.plain);
+    return sendChunk(chatId, message, undefined);
+  }
+
+  async function sendDocument(
+    chatId: number,
+    fileName: string,
+    content: string,
+    caption: string,
+  ): Promise<number | undefined> {
+    const file = new InputFile(new TextEncoder().encode(content), fileName);
+    const sent = await refusedAsUndefined(logger, 'sendDocument', () =>
+      api.sendDocument(chatId, file, { caption: truncateUtf16(caption, 1024) }),
+    );
+    return sent?.message_id;
+  }
+
+  return { sendMarkdown, sendText, sendHtml, sendDocument };
 }

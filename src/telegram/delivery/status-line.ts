@@ -1,4 +1,5 @@
 import type { Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Logger } from '../../logging.ts';
 import { TELEGRAM_MESSAGE_LIMIT, truncateUtf16Start } from '../render/index.ts';
 import { errorText, isNotModified, NO_PREVIEW, refusedAsUndefined } from './refusals.ts';
@@ -18,9 +19,11 @@ export function createStatusLine(
   api: Api,
   logger: Logger,
   chatId: number,
-  options: { throttleMs: number; timers: DeliveryTimers },
+  options: { throttleMs: number; timers: DeliveryTimers; replyMarkup?: InlineKeyboardMarkup },
 ): StatusLine {
   const { throttleMs, timers } = options;
+  // Buttons stay while the status is live; done()'s final text goes without them.
+  const live = options.replyMarkup ? { ...NO_PREVIEW, reply_markup: options.replyMarkup } : NO_PREVIEW;
   let messageId: number | undefined;
   let shown: string | undefined;
   let pending: string | undefined;
@@ -33,14 +36,16 @@ export function createStatusLine(
     try {
       if (messageId === undefined) {
         const sent = await refusedAsUndefined(logger, 'status send', () =>
-          api.sendMessage(chatId, text, NO_PREVIEW),
+          api.sendMessage(chatId, text, live),
         );
         messageId = sent?.message_id;
       } else {
-        await api.editMessageText(chatId, messageId, text, NO_PREVIEW).catch((error: unknown) => {
-          // Editing to the text already shown is harmless; anything else is logged below.
-          if (!isNotModified(error)) throw error;
-        });
+        await api
+          .editMessageText(chatId, messageId, text, finished ? NO_PREVIEW : live)
+          .catch((error: unknown) => {
+            // Editing to the text already shown is harmless; anything else is logged below.
+            if (!isNotModified(error)) throw error;
+          });
       }
       shown = text;
     } catch (error) {

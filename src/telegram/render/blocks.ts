@@ -1,243 +1,181 @@
+import type { Token } from 'markdown-it';
+import { inlineRuns } from './inline.ts';
+import { MAX_NESTING, type ParsedMarkdown } from './parser.ts';
+import type { Run } from './runs.ts';
+
 /**
- * Markdown block structure, as Claude writes it: paragraphs, ATX and setext headings, fenced code,
- * block quotes, bullet / numbered / task lists (nested by indentation), rules and GFM tables.
- * Deliberately small: no indented code blocks, no HTML blocks, no reference links.
+ * The document as the layout needs it: markdown-it's flat token stream folded into a tree, inline
+ * content already turned into styled runs, list markers already numbered.
  */
 export type Block =
-  | { type: 'paragraph'; text: string }
-  | { type: 'heading'; text: string }
+  | { type: 'paragraph'; runs: Run[] }
+  | { type: 'heading'; runs: Run[] }
   | { type: 'code'; language: string; code: string }
   | { type: 'quote'; blocks: Block[] }
   | { type: 'list'; items: ListItem[] }
   | { type: 'rule' }
-  | { type: 'table'; header: string[]; align: Alignment[]; rows: string[][] };
+  | { type: 'table'; header: Run[][]; align: Alignment[]; rows: Run[][][] }
+  /** Shown exactly as written: raw HTML, or content nested deeper than the parser goes. */
+  | { type: 'text'; text: string };
 
 export type Alignment = 'left' | 'right' | 'center';
 
 export interface ListItem {
-  /** The number for an ordered item as written, undefined for a bullet. */
-  number: number | undefined;
-  /** true / false for a task list item (`[x]` / `[ ]`), undefined otherwise. */
-  checked: boolean | undefined;
+  /** What the reader sees before the item: `•`, `3.`, `☑`, `☐`, or `[1]` for a footnote. */
+  marker: string;
   blocks: Block[];
 }
 
-const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
-const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const QUOTE = /^ {0,3}> ?(.*)$/;
-const LIST_ITEM = /^( *)([-*+]|(\d{1,9})[.)])( +)(\S.*)?$/;
-const TABLE_DELIMITER = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
-const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
+const TASK = /^\[([ xX])\][ \t]/;
 
-const isBlank = (line: string): boolean => line.trim() === '';
-const indentOf = (line: string): number => line.length - line.trimStart().length;
-
-/** Splits Markdown into blocks. Never fails: anything unrecognised is a paragraph. */
-export function parseBlocks(markdown: string): Block[] {
-  const lines = markdown
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.replace(/^\t+/, (tabs) => '    '.repeat(tabs.length)));
-  return parseLines(lines);
+/** Folds the token stream into blocks. Never fails: every token either maps to a block or is text. */
+export function toBlocks(parsed: ParsedMarkdown): Block[] {
+  const reader = { tokens: parsed.tokens, lines: parsed.lines, index: 0 };
+  return readBlocks(reader);
 }
 
-function parseLines(lines: string[]): Block[] {
+interface Reader {
+  tokens: Token[];
+  lines: string[];
+  index: number;
+}
+
+/** Blocks up to the close of the container the reader is in (consumed), or to the end. */
+function readBlocks(reader: Reader): Block[] {
   const blocks: Block[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i] as string;
-    if (isBlank(line)) {
-      i++;
-      continue;
+  while (reader.index < reader.tokens.length) {
+    const token = reader.tokens[reader.index] as Token;
+    if (token.nesting === -1) {
+      reader.index++;
+      break;
     }
-    const parsed =
-      parseFence(lines, i) ??
-      parseHeading(line, i) ??
-      parseRule(line, i) ??
-      parseQuote(lines, i) ??
-      parseTable(lines, i) ??
-      parseList(lines, i) ??
-      parseParagraph(lines, i);
-    blocks.push(parsed.block);
-    i = parsed.next;
+    blocks.push(...readBlock(reader, token));
   }
   return blocks;
 }
 
-interface Parsed {
-  block: Block;
-  next: number;
-}
-
-function parseFence(lines: string[], start: number): Parsed | undefined {
-  const open = FENCE_OPEN.exec(lines[start] as string);
-  if (!open) return undefined;
-  const indent = (open[1] as string).length;
-  const fence = open[2] as string;
-  const closing = new RegExp(`^[ \\t]*${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
-  const code: string[] = [];
-  let i = start + 1;
-  for (; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (closing.test(line)) break;
-    code.push(line.slice(Math.min(indent, indentOf(line))));
-  }
-  return { block: { type: 'code', language: open[3] ?? '', code: code.join('\n') }, next: i + 1 };
-}
-
-function parseHeading(line: string, index: number): Parsed | undefined {
-  const match = HEADING.exec(line);
-  if (!match) return undefined;
-  return { block: { type: 'heading', text: (match[2] ?? '').trim() }, next: index + 1 };
-}
-
-function parseRule(line: string, index: number): Parsed | undefined {
-  return RULE.test(line) ? { block: { type: 'rule' }, next: index + 1 } : undefined;
-}
-
-function parseQuote(lines: string[], start: number): Parsed | undefined {
-  const inner: string[] = [];
-  let i = start;
-  for (; i < lines.length; i++) {
-    const match = QUOTE.exec(lines[i] as string);
-    if (!match) break;
-    inner.push(match[1] as string);
-  }
-  if (inner.length === 0) return undefined;
-  return { block: { type: 'quote', blocks: parseLines(inner) }, next: i };
-}
-
-function isTableStart(lines: string[], index: number): boolean {
-  const header = lines[index] as string;
-  const delimiter = lines[index + 1];
-  return (
-    header.includes('|') &&
-    delimiter?.includes('-') === true &&
-    TABLE_DELIMITER.test(delimiter) &&
-    (delimiter.includes('|') || splitCells(header).length === 1)
-  );
-}
-
-/** Cells of a table row: outer pipes are optional, `\|` is a literal pipe, pipes inside code spans count. */
-export function splitCells(row: string): string[] {
-  let text = row.trim();
-  if (text.startsWith('|')) text = text.slice(1);
-  if (text.endsWith('|') && !text.endsWith('\\|')) text = text.slice(0, -1);
-  const cells: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '\\' && text[i + 1] === '|') {
-      current += '|';
-      i++;
-    } else if (char === '|') {
-      cells.push(current.trim());
-      current = '';
-    } else {
-      current += char;
+function readBlock(reader: Reader, token: Token): Block[] {
+  if (token.nesting === 1 && token.level + 1 >= MAX_NESTING) return [sourceOf(reader, token)];
+  reader.index++;
+  switch (token.type) {
+    case 'paragraph_open':
+    case 'heading_open': {
+      const runs = inlineRuns(readInline(reader), token.type === 'heading_open' ? { bold: true } : {});
+      readBlocks(reader);
+      return [{ type: token.type === 'heading_open' ? 'heading' : 'paragraph', runs }];
     }
+    case 'fence':
+      return [{ type: 'code', language: token.info.trim().split(/\s+/)[0] ?? '', code: token.content }];
+    case 'code_block':
+      return [{ type: 'code', language: '', code: token.content }];
+    case 'blockquote_open':
+      return [{ type: 'quote', blocks: readBlocks(reader) }];
+    case 'bullet_list_open':
+    case 'ordered_list_open':
+      return [{ type: 'list', items: readList(reader, token) }];
+    case 'hr':
+      return [{ type: 'rule' }];
+    case 'html_block':
+      return [{ type: 'text', text: token.content.replace(/\n+$/, '') }];
+    case 'table_open':
+      return [readTable(reader)];
+    case 'footnote_block_open':
+      return [{ type: 'rule' }, { type: 'list', items: readFootnotes(reader) }];
+    default:
+      // A container this adapter does not know: its content still counts.
+      if (token.nesting === 1) return readBlocks(reader);
+      return token.content.trim() === '' ? [] : [{ type: 'text', text: token.content }];
   }
-  cells.push(current.trim());
-  return cells;
 }
 
-function parseTable(lines: string[], start: number): Parsed | undefined {
-  if (!isTableStart(lines, start)) return undefined;
-  const header = splitCells(lines[start] as string);
-  const align = splitCells(lines[start + 1] as string).map((cell): Alignment => {
-    const left = cell.startsWith(':');
-    const right = cell.endsWith(':');
-    return left && right ? 'center' : right ? 'right' : 'left';
-  });
-  const rows: string[][] = [];
-  let i = start + 2;
-  for (; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (isBlank(line) || !line.includes('|')) break;
-    rows.push(splitCells(line));
-  }
-  return { block: { type: 'table', header, align, rows }, next: i };
+/** The inline children of the next token (an `inline` token), consumed. */
+function readInline(reader: Reader): Token[] {
+  const token = reader.tokens[reader.index];
+  if (token?.type !== 'inline') return [];
+  reader.index++;
+  return token.children ?? [];
 }
 
-/** Whether a line ends a paragraph by starting a block of its own. */
-function startsBlock(lines: string[], index: number): boolean {
-  const line = lines[index] as string;
-  if (FENCE_OPEN.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line)) return true;
-  if (isTableStart(lines, index)) return true;
-  const item = LIST_ITEM.exec(line);
-  // As in CommonMark, only a bullet or a list starting at 1 interrupts a paragraph ("2024. was …" does not).
-  return item !== null && item[5] !== undefined && (item[3] === undefined || item[3] === '1');
+/**
+ * A container at the nesting limit, whose content markdown-it did not parse: its source lines,
+ * so no word of it is lost. The reader moves past its close.
+ */
+function sourceOf(reader: Reader, open: Token): Block {
+  let depth = 0;
+  do {
+    depth += (reader.tokens[reader.index] as Token).nesting;
+    reader.index++;
+  } while (depth > 0 && reader.index < reader.tokens.length);
+  const [from, to] = open.map ?? [0, 0];
+  return { type: 'text', text: reader.lines.slice(from, to).join('\n').trim() };
 }
 
-function parseParagraph(lines: string[], start: number): Parsed {
-  const text: string[] = [(lines[start] as string).trim()];
-  let i = start + 1;
-  for (; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (isBlank(line)) break;
-    const setext = SETEXT.exec(line);
-    if (setext) return { block: { type: 'heading', text: text.join('\n') }, next: i + 1 };
-    if (startsBlock(lines, i)) break;
-    text.push(line.trim());
-  }
-  return { block: { type: 'paragraph', text: text.join('\n') }, next: i };
-}
-
-function parseList(lines: string[], start: number): Parsed | undefined {
-  const first = LIST_ITEM.exec(lines[start] as string);
-  if (!first || first[5] === undefined) return undefined;
-  const baseIndent = (first[1] as string).length;
-  const ordered = first[3] !== undefined;
-  const sibling = (line: string | undefined): RegExpExecArray | null => {
-    const match = line === undefined ? null : LIST_ITEM.exec(line);
-    const fits = match && match[5] !== undefined && (match[1] as string).length <= baseIndent;
-    return fits && (match[3] !== undefined) === ordered ? match : null;
-  };
+function readList(reader: Reader, list: Token): ListItem[] {
   const items: ListItem[] = [];
-  let i = start;
-  while (i < lines.length) {
-    const match = sibling(lines[i]);
-    if (!match) break;
-    const markerWidth =
-      (match[1] as string).length + (match[2] as string).length + (match[4] as string).length;
-    const contentIndent =
-      (match[4] as string).length > 4 ? markerWidth - (match[4] as string).length + 1 : markerWidth;
-    const content: string[] = [match[5] ?? ''];
-    i++;
-    while (i < lines.length) {
-      const line = lines[i] as string;
-      if (isBlank(line)) {
-        let next = i + 1;
-        while (next < lines.length && isBlank(lines[next] as string)) next++;
-        const following = lines[next];
-        if (following === undefined || indentOf(following) <= baseIndent) break;
-        content.push('');
-        i++;
-        continue;
-      }
-      if (indentOf(line) > baseIndent) {
-        content.push(line.slice(Math.min(contentIndent, indentOf(line))));
-        i++;
-        continue;
-      }
-      const previousBlank = isBlank(content.at(-1) ?? '');
-      if (previousBlank || LIST_ITEM.test(line) || startsBlock(lines, i)) break;
-      content.push(line.trim()); // a lazy continuation line of the item's paragraph
-      i++;
+  let ordinal = Number(list.attrGet('start') ?? 1);
+  while (reader.tokens[reader.index]?.type === 'list_item_open') {
+    const item = reader.tokens[reader.index] as Token;
+    let marker = list.type === 'ordered_list_open' ? `${ordinal++}.` : '•';
+    let blocks: Block[];
+    if (item.level + 1 >= MAX_NESTING) {
+      blocks = [sourceOf(reader, item)];
+    } else {
+      reader.index++;
+      blocks = readBlocks(reader);
     }
-    const task = /^\[([ xX])\][ \t]+/.exec(content[0] as string);
-    if (task) content[0] = (content[0] as string).slice(task[0].length);
-    items.push({
-      number: match[3] === undefined ? undefined : Number(match[3]),
-      checked: task ? task[1] !== ' ' : undefined,
-      blocks: parseLines(content),
-    });
-    // A blank line between items keeps the list going; anything else ends it.
-    while (i < lines.length && isBlank(lines[i] as string)) {
-      if (!sibling(lines[i + 1])) break;
-      i++;
-    }
+    const checked = taskOf(blocks[0]);
+    if (checked !== undefined) marker = checked ? '☑' : '☐';
+    items.push({ marker, blocks });
   }
-  return { block: { type: 'list', items }, next: i };
+  reader.index++; // the list's close
+  return items;
+}
+
+/** For a GFM task item (`[ ]` / `[x]` first in its first paragraph): removes the box, tells its state. */
+function taskOf(first: Block | undefined): boolean | undefined {
+  const run = first?.type === 'paragraph' ? first.runs[0] : undefined;
+  if (!run || Object.keys(run.style).length > 0) return undefined;
+  const task = TASK.exec(run.text);
+  if (!task || !first || first.type !== 'paragraph') return undefined;
+  first.runs[0] = { text: run.text.slice(task[0].length), style: run.style };
+  return task[1] !== ' ';
+}
+
+function readTable(reader: Reader): Block {
+  const header: Run[][] = [];
+  const align: Alignment[] = [];
+  const rows: Run[][][] = [];
+  let row: Run[][] = [];
+  while (reader.index < reader.tokens.length) {
+    const token = reader.tokens[reader.index++] as Token;
+    if (token.type === 'table_close') break;
+    if (token.type === 'tr_open') row = [];
+    else if (token.type === 'th_open' || token.type === 'td_open') {
+      const cell = inlineRuns(readInline(reader));
+      if (token.type === 'th_open') {
+        header.push(cell);
+        align.push(alignmentOf(token));
+      } else {
+        row.push(cell);
+      }
+    } else if (token.type === 'tr_close' && row.length > 0) rows.push(row);
+  }
+  return { type: 'table', header, align, rows };
+}
+
+function alignmentOf(cell: Token): Alignment {
+  const style = String(cell.attrGet('style') ?? '');
+  if (style.includes('right')) return 'right';
+  return style.includes('center') ? 'center' : 'left';
+}
+
+function readFootnotes(reader: Reader): ListItem[] {
+  const notes: ListItem[] = [];
+  while (reader.tokens[reader.index]?.type === 'footnote_open') {
+    const note = reader.tokens[reader.index] as Token;
+    reader.index++;
+    notes.push({ marker: `[${Number(note.meta?.id ?? notes.length) + 1}]`, blocks: readBlocks(reader) });
+  }
+  reader.index++; // footnote_block_close
+  return notes;
 }

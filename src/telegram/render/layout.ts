@@ -1,98 +1,82 @@
-import type { Alignment, Block, ListItem } from './blocks.ts';
-import { inlineToPlain, parseInline } from './inline.ts';
-import type { Run } from './runs.ts';
-import { displayWidth } from './text.ts';
+import type { Block, ListItem } from './blocks.ts';
+import type { Run, Style } from './runs.ts';
+import { layoutTable } from './table.ts';
 
 const BLOCK_SEPARATOR = '\n\n';
 const INDENT = '   ';
 const RULE = '──────────';
 
-/** Lays Markdown blocks out as styled runs of Telegram text. */
-export function layoutBlocks(blocks: readonly Block[], separator = BLOCK_SEPARATOR): Run[] {
-  const runs: Run[] = [];
-  blocks.forEach((block, index) => {
-    if (index > 0) runs.push({ text: separator, style: {} });
-    runs.push(...layoutBlock(block));
-  });
-  return runs;
+/** Where a block sits: the indentation of its continuation lines, and whether it is quoted. */
+interface Context {
+  indent: string;
+  quote: boolean;
 }
 
-function layoutBlock(block: Block, level = 0): Run[] {
+/** Lays Markdown blocks out as styled runs of Telegram text. */
+export function layoutBlocks(blocks: readonly Block[]): Run[] {
+  const out: Run[] = [];
+  layoutSequence(blocks, { indent: '', quote: false }, out);
+  return out;
+}
+
+function layoutSequence(blocks: readonly Block[], context: Context, out: Run[]): void {
+  blocks.forEach((block, index) => {
+    if (index > 0) emit(out, BLOCK_SEPARATOR, {}, context);
+    layoutBlock(block, context, out);
+  });
+}
+
+/** Appends text, quoted if the context is, with every new line indented (except in code blocks). */
+function emit(out: Run[], text: string, style: Style, context: Context): void {
+  if (text === '') return;
+  const styled = context.quote ? { ...style, quote: true } : style;
+  const indented = context.indent === '' || style.pre ? text : text.replace(/\n/g, `\n${context.indent}`);
+  out.push({ text: indented, style: styled });
+}
+
+function layoutBlock(block: Block, context: Context, out: Run[]): void {
   switch (block.type) {
     case 'paragraph':
-      return parseInline(block.text);
     case 'heading':
-      return parseInline(block.text, { bold: true });
+      for (const run of block.runs) emit(out, run.text, run.style, context);
+      return;
     case 'code':
-      return [{ text: block.code.replace(/\n+$/, ''), style: { pre: { language: block.language } } }];
+      emit(out, block.code.replace(/\n+$/, ''), { pre: { language: block.language } }, context);
+      return;
+    case 'text':
+      emit(out, block.text, {}, context);
+      return;
     case 'quote':
-      return layoutBlocks(block.blocks).map((run) => ({
-        text: run.text,
-        style: { ...run.style, quote: true },
-      }));
+      // Telegram cannot nest quotes: a quote inside a quote is part of the same one.
+      layoutSequence(block.blocks, { ...context, quote: true }, out);
+      return;
     case 'list':
-      return layoutList(block.items, level);
+      layoutList(block.items, context, out);
+      return;
     case 'rule':
-      return [{ text: RULE, style: {} }];
+      emit(out, RULE, {}, context);
+      return;
     case 'table':
-      return [{ text: layoutTable(block.header, block.align, block.rows), style: { pre: { language: '' } } }];
+      for (const run of layoutTable(block)) emit(out, run.text, run.style, context);
+      return;
   }
 }
 
-function layoutList(items: readonly ListItem[], level: number): Run[] {
-  const runs: Run[] = [];
-  const firstNumber = items.find((item) => item.number !== undefined)?.number ?? 1;
-  let ordinal = firstNumber;
+function layoutList(items: readonly ListItem[], context: Context, out: Run[]): void {
+  const inner = { ...context, indent: context.indent + INDENT };
   items.forEach((item, index) => {
-    if (index > 0) runs.push({ text: '\n', style: {} });
-    let marker = '•';
-    if (item.number !== undefined) marker = `${ordinal++}.`;
-    if (item.checked !== undefined) marker = item.checked ? '☑' : '☐';
-    runs.push({ text: `${INDENT.repeat(level)}${marker} `, style: {} });
-    const continuation = INDENT.repeat(level + 1);
+    if (index > 0) emit(out, '\n', {}, context);
+    emit(out, `${item.marker} `, {}, context);
     item.blocks.forEach((block, blockIndex) => {
       // Nested lists indent themselves, and code blocks are shown as blocks of their own by Telegram.
       if (block.type === 'list' || block.type === 'code' || block.type === 'table') {
-        runs.push({ text: '\n', style: {} }, ...layoutBlock(block, level + 1));
+        emit(out, '\n', {}, { ...context, indent: '' });
+        if (block.type === 'list') emit(out, inner.indent, {}, context);
+        layoutBlock(block, inner, out);
         return;
       }
-      if (blockIndex > 0) runs.push({ text: `\n${continuation}`, style: {} });
-      runs.push(...indentLines(layoutBlock(block, level + 1), continuation));
+      if (blockIndex > 0) emit(out, '\n', {}, inner);
+      layoutBlock(block, inner, out);
     });
   });
-  return runs;
-}
-
-/** Indents every line after the first, except inside code blocks where spacing is content. */
-function indentLines(runs: Run[], indent: string): Run[] {
-  return runs.map((run) =>
-    run.style.pre ? run : { text: run.text.replace(/\n/g, `\n${indent}`), style: run.style },
-  );
-}
-
-function pad(text: string, width: number, align: Alignment): string {
-  const missing = Math.max(0, width - displayWidth(text));
-  if (align === 'right') return ' '.repeat(missing) + text;
-  if (align === 'center')
-    return ' '.repeat(Math.floor(missing / 2)) + text + ' '.repeat(Math.ceil(missing / 2));
-  return text + ' '.repeat(missing);
-}
-
-/** A table as aligned monospace text: Telegram has no tables, but a code block keeps columns straight. */
-function layoutTable(header: string[], align: Alignment[], rows: string[][]): string {
-  const columns = Math.max(header.length, ...rows.map((row) => row.length));
-  const cells = [header, ...rows].map((row) =>
-    Array.from({ length: columns }, (_, column) => inlineToPlain(row[column] ?? '').replace(/\s+/g, ' ')),
-  );
-  const widths = Array.from({ length: columns }, (_, column) =>
-    Math.max(1, ...cells.map((row) => displayWidth(row[column] ?? ''))),
-  );
-  const line = (row: string[]): string =>
-    row
-      .map((cell, column) => pad(cell, widths[column] ?? 0, align[column] ?? 'left'))
-      .join(' │ ')
-      .trimEnd();
-  const [head, ...body] = cells;
-  const rule = widths.map((width) => '─'.repeat(width)).join('─┼─');
-  return [line(head ?? []), rule, ...body.map(line)].join('\n');
 }

@@ -1,6 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type FakeAnthropic, type ModelTurn, startFakeAnthropic } from './index.ts';
+import {
+  type FakeAnthropic,
+  type ModelTurn,
+  SEND_FILE_TOOL,
+  sendsFile,
+  startFakeAnthropic,
+} from './index.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary SSE payloads
 type SseData = Record<string, any>;
@@ -150,6 +156,76 @@ describe('fake Anthropic Messages API', () => {
       .finalMessage();
     expect(second.content[0]).toMatchObject({ type: 'text', text: 'Done.' });
     expect(model.requests).toHaveLength(2);
+  });
+
+  it('shows the script the images of the newest user turn, decoded', async () => {
+    const seen: ModelTurn[] = [];
+    model = await startFakeAnthropic({
+      script: (turn) => {
+        seen.push(turn);
+        return { text: `saw ${turn.images.length}` };
+      },
+    });
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const image = (data: Buffer) => ({
+      type: 'image' as const,
+      source: { type: 'base64' as const, media_type: 'image/png' as const, data: data.toString('base64') },
+    });
+    const reply = await client(model).messages.create({
+      model: 'm',
+      max_tokens: 10,
+      tools,
+      messages: [
+        { role: 'user', content: [image(Buffer.from('old')), { type: 'text', text: 'earlier' }] },
+        { role: 'assistant', content: 'ok' },
+        {
+          role: 'user',
+          content: [image(png), image(Buffer.from('second')), { type: 'text', text: 'what is this?' }],
+        },
+      ],
+    });
+    expect(reply.content[0]).toMatchObject({ text: 'saw 2' });
+    expect(seen[0]?.userText).toBe('what is this?');
+    expect(seen[0]?.images).toEqual([
+      { mediaType: 'image/png', bytes: png },
+      { mediaType: 'image/png', bytes: Buffer.from('second') },
+    ]);
+    const [request] = model.requests;
+    expect(request && model.lastUserImages(request).map((found) => found.bytes.toString('hex'))).toEqual([
+      png.toString('hex'),
+      Buffer.from('second').toString('hex'),
+    ]);
+  });
+
+  it('can ask for the bridge send_file tool and report its result', async () => {
+    model = await startFakeAnthropic({ script: sendsFile('out/chart.png', 'the chart') });
+    const anthropic = client(model);
+    const first = await anthropic.messages.create({
+      model: 'm',
+      max_tokens: 10,
+      tools,
+      messages: [{ role: 'user', content: 'send it' }],
+    });
+    const toolUse = first.content[0];
+    if (toolUse?.type !== 'tool_use') throw new Error(`expected tool_use, got ${toolUse?.type}`);
+    expect(toolUse).toMatchObject({
+      name: SEND_FILE_TOOL,
+      input: { path: 'out/chart.png', caption: 'the chart' },
+    });
+    const second = await anthropic.messages.create({
+      model: 'm',
+      max_tokens: 10,
+      tools,
+      messages: [
+        { role: 'user', content: 'send it' },
+        { role: 'assistant', content: first.content },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'Sent as a photo.' }],
+        },
+      ],
+    });
+    expect(second.content[0]).toMatchObject({ type: 'text', text: 'Tool said: Sent as a photo.' });
   });
 
   it.each([

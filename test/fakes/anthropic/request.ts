@@ -77,6 +77,35 @@ export function lastUserText(messages: readonly ApiMessage[]): string {
   return '';
 }
 
+/** An image the model was shown: `source` of a base64 image block. */
+export interface ImageBlock {
+  mediaType: string;
+  /** The decoded bytes. */
+  bytes: Buffer;
+}
+
+function imageOf(block: ContentBlock): ImageBlock | undefined {
+  if (block.type !== 'image') return undefined;
+  const source = block.source as { type?: unknown; media_type?: unknown; data?: unknown } | undefined;
+  if (source?.type !== 'base64' || typeof source.media_type !== 'string' || typeof source.data !== 'string') {
+    return undefined;
+  }
+  return { mediaType: source.media_type, bytes: Buffer.from(source.data, 'base64') };
+}
+
+/** The images of the newest user turn: the last user message that has text or images. */
+export function lastUserImages(messages: readonly ApiMessage[]): ImageBlock[] {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role !== 'user') continue;
+    const blocks = blocksOf(message);
+    const images = blocks.map(imageOf).filter((image): image is ImageBlock => image !== undefined);
+    const hasText = blocks.some((block) => textOf(block) !== undefined && !isReminder(textOf(block) ?? ''));
+    if (images.length > 0 || hasText) return images;
+  }
+  return [];
+}
+
 function flattenToolContent(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {

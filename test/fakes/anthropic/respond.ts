@@ -28,7 +28,7 @@ function sseFrame(event: string, data: Record<string, unknown>): string {
   return `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
 }
 
-function outputTokens(content: AssistantContent): number {
+export function outputTokens(content: AssistantContent): number {
   const size =
     content.kind === 'text' ? content.chunks.join('').length : JSON.stringify(content.input).length;
   return Math.max(1, Math.ceil(size / 4));
@@ -53,6 +53,29 @@ export function sendError(res: ServerResponse, status: ErrorStatus, message?: st
   res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId });
   res.end(
     JSON.stringify({ type: 'error', error: { type, message: message ?? fallback }, request_id: requestId }),
+  );
+}
+
+/** A usage-limit 429: Anthropic's error body plus the unified rate-limit headers Claude Code reads. */
+export function sendUsageLimit(res: ServerResponse, resetsAt: number, claim = 'five_hour'): void {
+  const requestId = `req_fake_${Date.now().toString(36)}`;
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'request-id': requestId,
+    'retry-after': String(Math.max(1, Math.ceil(resetsAt - Date.now() / 1000))),
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-reset': String(resetsAt),
+    'anthropic-ratelimit-unified-representative-claim': claim,
+  });
+  res.end(
+    JSON.stringify({
+      type: 'error',
+      error: {
+        type: 'rate_limit_error',
+        message: "This request would exceed your account's rate limit. Please try again later.",
+      },
+      request_id: requestId,
+    }),
   );
 }
 

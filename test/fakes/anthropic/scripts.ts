@@ -31,3 +31,20 @@ export function longMarkdownAnswer(sections = 6): string {
   }
   return parts.join('\n');
 }
+
+/** Claude Code's name for the bridge's in-process tool that sends a file to the chat. */
+export const SEND_FILE_TOOL = 'mcp__bridge__send_file';
+
+/**
+ * A model that asks the bridge to send `path` to the chat, then reports what the tool said
+ * (`Tool said: …`, the tool_result's text, refusals included).
+ */
+export function sendsFile(path: string, caption?: string): Script {
+  return (turn) => {
+    const [result] = turn.toolResults;
+    if (result) return { text: `Tool said: ${result.content}` };
+    return {
+      toolUse: { name: SEND_FILE_TOOL, input: { path, ...(caption !== undefined ? { caption } : {}) } },
+    };
+  };
+}

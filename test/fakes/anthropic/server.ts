@@ -1,7 +1,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lastUserText, parseMessagesRequest, toolResultsOf } from './request.ts';
-import { type AssistantContent, type ResponseContext, sendError, sendJson, sendStream } from './respond.ts';
+import {
+  type ImageBlock,
+  lastUserImages,
+  lastUserText,
+  parseMessagesRequest,
+  toolResultsOf,
+} from './request.ts';
+import {
+  type AssistantContent,
+  outputTokens,
+  type ResponseContext,
+  sendError,
+  sendJson,
+  sendStream,
+  sendUsageLimit,
+} from './respond.ts';
 import { echoScript } from './scripts.ts';
 import type { ModelReply, ModelTurn, RecordedRequest, Script } from './types.ts';
 
@@ -23,6 +37,8 @@ export interface FakeAnthropic {
   readonly otherRequests: readonly { method: string; url: string }[];
   setScript(script: Script): void;
   lastUserText(request: RecordedRequest): string;
+  /** The images of a request's newest user turn. */
+  lastUserImages(request: RecordedRequest): ImageBlock[];
   close(): Promise<void>;
 }
 
@@ -55,6 +71,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     const turn: ModelTurn = {
       userText: lastUserText(request.messages),
+      images: lastUserImages(request.messages),
       messages: request.messages,
       system: request.system,
       toolResults,
@@ -92,8 +109,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       model: parsed.model,
       inputTokens: Math.max(1, Math.ceil(raw.length / 4)),
     };
-    const send = (content: AssistantContent, cutOffAfterChars?: number): Promise<void> | void =>
-      parsed.stream ? sendStream(res, content, context, cutOffAfterChars) : sendJson(res, content, context);
+    const send = (content: AssistantContent, cutOffAfterChars?: number): Promise<void> | void => {
+      request.reportedUsage = { inputTokens: context.inputTokens, outputTokens: outputTokens(content) };
+      return parsed.stream
+        ? sendStream(res, content, context, cutOffAfterChars)
+        : sendJson(res, content, context);
+    };
 
     if (request.isTitleRequest) {
       titleRequests.push(request);
@@ -113,6 +134,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       );
     }
     if ('error' in reply) return sendError(res, reply.error, reply.message);
+    if ('usageLimit' in reply) return sendUsageLimit(res, reply.usageLimit.resetsAt, reply.usageLimit.claim);
     if ('toolUse' in reply) {
       const id = `toolu_fake_${String(++ids).padStart(4, '0')}`;
       if (reply.thenText !== undefined) pendingThenText.set(id, reply.thenText);
@@ -121,6 +143,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if ('cutOffAfterChars' in reply) {
       return send({ kind: 'text', chunks: [reply.text], chunkDelayMs: 0 }, reply.cutOffAfterChars);
     }
+    // sendStream writes the first delta before its first wait: this is its moment, to the µs.
+    request.firstDeltaAt = now();
     return send({
       kind: 'text',
       chunks: reply.chunks ?? [reply.text],
@@ -165,6 +189,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       script = next;
     },
     lastUserText: (request) => lastUserText(request.messages),
+    lastUserImages: (request) => lastUserImages(request.messages),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,4 @@
-import type { ParsedRequest } from './request.ts';
+import type { ImageBlock, ParsedRequest } from './request.ts';
 
 /** A tool_result the CLI sent back in the newest user message. */
 export interface ToolResult {
@@ -14,8 +14,12 @@ export interface RecordedRequest extends ParsedRequest {
   /** A request without tools: Claude Code naming the session. Answered by the fake, never by the script. */
   isTitleRequest: boolean;
   headers: Record<string, string | string[] | undefined>;
+  /** The usage the fake reported in its answer (none for an error answer). */
+  reportedUsage?: { inputTokens: number; outputTokens: number };
   /** Clock time (ms) when the request arrived, before its body was read. */
   receivedAt: number;
+  /** Clock time (ms) when the first text delta of a streamed text answer was handed to the socket. */
+  firstDeltaAt?: number;
   /** Clock time (ms) when the answer's last byte was handed to the socket; unset until then, and for a cut-off stream. */
   finishedAt?: number;
 }
@@ -24,6 +28,8 @@ export interface RecordedRequest extends ParsedRequest {
 export interface ModelTurn {
   /** The newest user text (last text block of the last `role:"user"` message, system reminders skipped). */
   userText: string;
+  /** The images that came with it (base64 image blocks, decoded). */
+  images: ImageBlock[];
   messages: ParsedRequest['messages'];
   /** The system prompt, text blocks joined with newlines. */
   system: string;
@@ -41,6 +47,12 @@ export type ModelReply =
   | { toolUse: { name: string; input: Record<string, unknown> }; thenText?: string }
   /** An HTTP error with Anthropic's JSON error body. */
   | { error: ErrorStatus; message?: string }
+  /**
+   * The subscription's usage limit: a 429 with `anthropic-ratelimit-unified-status: rejected`, the
+   * reset (epoch seconds) and the limit that was hit, as the API answers a signed-in Claude Code.
+   * Claude Code only reads these headers when signed in (CLAUDE_CODE_OAUTH_TOKEN, no API key).
+   */
+  | { usageLimit: { resetsAt: number; claim?: 'five_hour' | 'seven_day' } }
   /** A stream that starts `text` and drops the connection after `cutOffAfterChars` characters. */
   | { cutOffAfterChars: number; text: string };
 

@@ -1,7 +1,7 @@
 // sendDocument, sendPhoto and getFile. Uploads arrive as multipart parts, either under the field's
 // own name or under an `attach://<part>` reference (grammY's shape); a known file_id is reused.
 import { z } from 'zod';
-import { badRequest, consumeRate, type MethodContext, requireChat, validate } from './context.ts';
+import { ApiError, badRequest, consumeRate, type MethodContext, requireChat, validate } from './context.ts';
 import { formatted, formattedFields, inlineMarkup, replyTarget, storeBotMessage } from './messages.ts';
 import { stringParam, type UploadedFile } from './params.ts';
 import type { StoredFile } from './state.ts';
@@ -29,12 +29,25 @@ const mediaParams = z.looseObject({
   ...formattedFields,
 });
 
+function checkUploadSize(
+  ctx: MethodContext,
+  field: 'document' | 'photo',
+  source: UploadedFile | StoredFile,
+): void {
+  if (source.bytes.length === 0) throw badRequest('file must be non-empty');
+  if ('fileId' in source || source.bytes.length <= ctx.state.uploadLimitBytes[field]) return;
+  // Over 50 MB, Telegram's front proxy answers 413 before the Bot API reads the request; a photo over
+  // 10 MB gets the Bot API's own 400.
+  if (field === 'document') throw new ApiError(413, 'Request Entity Too Large');
+  throw badRequest('PHOTO_SAVE_FILE_INVALID');
+}
+
 function sendMedia(ctx: MethodContext, field: 'document' | 'photo'): unknown {
   const chat = requireChat(ctx);
   const params = validate(mediaParams, ctx.params);
   const caption = formatted(params.caption, params.parse_mode, params.caption_entities, 'caption');
   const source = uploadedFile(ctx, field);
-  if (source.bytes.length === 0) throw badRequest('file must be non-empty');
+  checkUploadSize(ctx, field, source);
   const replyMarkup = inlineMarkup(params.reply_markup);
   const replyTo = replyTarget(ctx, chat);
   consumeRate(ctx, chat.id);
@@ -53,7 +66,7 @@ function sendMedia(ctx: MethodContext, field: 'document' | 'photo'): unknown {
       ...(replyMarkup ? { replyMarkup } : {}),
       ...(field === 'document'
         ? { document: { fileName, bytes: source.bytes, ...(mimeType ? { mimeType } : {}) } }
-        : { photo: { bytes: source.bytes } }),
+        : { photo: { bytes: source.bytes, fileName } }),
     },
     [stored.fileId],
     replyTo,
@@ -67,6 +80,7 @@ export function getFile(ctx: MethodContext): unknown {
   const { file_id } = validate(z.looseObject({ file_id: stringParam }), ctx.params);
   const file = ctx.state.files.get(file_id);
   if (!file) throw badRequest('invalid file_id');
+  if (file.bytes.length > ctx.state.downloadLimitBytes) throw badRequest('file is too big');
   return {
     file_id: file.fileId,
     file_unique_id: file.fileUniqueId,

@@ -7,16 +7,25 @@ import { type RateLimitConfig, RateLimiter, resolveRateLimits } from './limits.t
 import { type MessageMatch, nextMessage, visibleMessages, waitForMessage } from './reader.ts';
 import { createFakeTelegramServer } from './server.ts';
 import { type BotMessage, type CallRecord, type Draft, FakeTelegramState, type Update } from './state.ts';
-import { userPressesButton, userSendsDocument, userSendsPhoto, userSendsText } from './user.ts';
+import {
+  type PhotoInput,
+  userPressesButton,
+  userSendsAlbum,
+  userSendsDocument,
+  userSendsPhoto,
+  userSendsText,
+  userSendsVoice,
+} from './user.ts';
 
 export { checkTelegramHtml } from './check.ts';
 export type { EntityType, HtmlParseResult, MessageEntity } from './html.ts';
 export { parseTelegramHtml } from './html.ts';
 export type { BucketConfig, RateLimitConfig } from './limits.ts';
 export { DEFAULT_RATE_LIMITS } from './limits.ts';
+export { tinyOggOpus } from './media.ts';
 export type { MessageMatch } from './reader.ts';
 export type { BotMessage, CallRecord, Draft, Update } from './state.ts';
-export type { FaultKind };
+export type { FaultKind, PhotoInput };
 
 export interface FakeTelegramOptions {
   token?: string;
@@ -27,6 +36,10 @@ export interface FakeTelegramOptions {
   /** How long a 'timeout' fault holds a request before destroying its socket (default 30 s). */
   timeoutFaultMs?: number;
   port?: number;
+  /** getFile's cap (default 20 MB, the public server's); a self-hosted Bot API server lifts it. */
+  downloadLimitBytes?: number;
+  /** sendPhoto's and sendDocument's caps (default 10 MB and 50 MB); lower them to test the edge cheaply. */
+  uploadLimitBytes?: Partial<{ photo: number; document: number }>;
   logger?: Logger;
   onCall?: (call: CallRecord) => void;
 }
@@ -36,12 +49,31 @@ export interface FakeTelegram {
   readonly token: string;
   readonly botId: number;
   readonly botUsername: string;
-  sendText(input: { userId: number; chatId?: number; text: string; firstName?: string }): Update;
-  sendPhoto(input: {
+  /** `replyToMessageId`: the message (the bot's or the user's) this one replies to. */
+  sendText(input: {
+    userId: number;
+    chatId?: number;
+    text: string;
+    firstName?: string;
+    replyToMessageId?: number;
+  }): Update;
+  /** A photo; `smaller` renditions (smallest first) come before it in `message.photo`. */
+  sendPhoto(input: PhotoInput & { userId: number; chatId?: number; firstName?: string }): Update;
+  /** An album: one update per photo, sharing `media_group_id`; the caption is on the first. */
+  sendAlbum(input: {
     userId: number;
     chatId?: number;
     caption?: string;
+    photos: Array<Buffer | PhotoInput>;
+    firstName?: string;
+  }): Update[];
+  /** A voice note (`message.voice`), OGG/Opus: `tinyOggOpus()` is a real one. */
+  sendVoice(input: {
+    userId: number;
+    chatId?: number;
     bytes: Buffer;
+    durationSeconds?: number;
+    mimeType?: string;
     firstName?: string;
   }): Update;
   sendDocument(input: {
@@ -65,6 +97,10 @@ export interface FakeTelegram {
   reactions(chatId?: number): Array<{ chatId: number; messageId: number; reaction: unknown }>;
   commands(): Array<{ command: string; description: string }>;
   failNext(method: string, count: number, kind: FaultKind, options?: { retryAfter?: number }): void;
+  /** From now on a `rate` share of all calls fails, each one of `kinds` (retry_after 1 s); 0 stops. */
+  failRandomly(rate: number, kinds: FaultKind[], random?: () => number): void;
+  /** Queues an update the bot already had again, same update_id (its confirming offset was lost). */
+  redeliver(update: Update): void;
   pendingUpdates(): number;
   /** True while the bot holds a long poll open: it is running and waiting for updates. */
   isPolling(): boolean;
@@ -80,6 +116,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const now = options.now ?? Date.now;
   const botUsername = options.botUsername ?? 'bridge_bot';
   const state = new FakeTelegramState({ id: botId, username: botUsername, firstName: 'Bridge' }, now);
+  if (options.downloadLimitBytes !== undefined) state.downloadLimitBytes = options.downloadLimitBytes;
+  Object.assign(state.uploadLimitBytes, options.uploadLimitBytes);
   const limits = resolveRateLimits(options.rateLimits);
   const faults = new FaultPlan();
   const { server, shutdown, isPolling } = createFakeTelegramServer({
@@ -106,7 +144,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     botUsername,
     sendText: (input) => userSendsText(state, input),
     sendPhoto: (input) => userSendsPhoto(state, input),
+    sendAlbum: (input) => userSendsAlbum(state, input),
     sendDocument: (input) => userSendsDocument(state, input),
+    sendVoice: (input) => userSendsVoice(state, input),
     pressButton: (input) => userPressesButton(state, input),
     nextMessage: (chatId, readOptions) => nextMessage(state, chatId, readOptions),
     waitForMessage: (chatId, match, readOptions) => waitForMessage(state, chatId, match, readOptions),
@@ -120,6 +160,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     commands: () => [...state.commands],
     failNext: (method, count, kind, faultOptions) =>
       faults.add(method, count, kind, faultOptions?.retryAfter),
+    redeliver: (update) => state.redeliver(update),
+    failRandomly: (rate, kinds, random) => faults.failRandomly(rate, kinds, random),
     pendingUpdates: () => state.pendingUpdates(),
     isPolling,
     close: shutdown,

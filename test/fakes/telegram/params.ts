@@ -1,8 +1,8 @@
 // Reads a Bot API request's parameters from the query string and the body (JSON, urlencoded or
 // multipart), the way the Bot API server accepts them.
 import type { IncomingMessage } from 'node:http';
-import { Response as UndiciResponse } from 'undici';
 import { z } from 'zod';
+import { parseMultipart } from './multipart.ts';
 
 export interface UploadedFile {
   fieldName: string;
@@ -53,21 +53,17 @@ export async function readParams(req: IncomingMessage, url: URL): Promise<Reques
   } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
     Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
   } else if (contentType.startsWith('multipart/form-data')) {
-    let form: Awaited<ReturnType<UndiciResponse['formData']>>;
-    try {
-      form = await new UndiciResponse(body, { headers: { 'content-type': contentType } }).formData();
-    } catch {
-      throw new BadRequestBody("can't parse multipart/form-data");
-    }
-    for (const [name, value] of form) {
-      if (typeof value === 'string') {
-        params[name] = value;
+    const parts = parseMultipart(body, contentType);
+    if (!parts) throw new BadRequestBody("can't parse multipart/form-data");
+    for (const part of parts) {
+      if (part.fileName === undefined) {
+        params[part.name] = part.body.toString('utf8');
       } else {
-        files.set(name, {
-          fieldName: name,
-          fileName: value.name,
-          mimeType: value.type || 'application/octet-stream',
-          bytes: Buffer.from(await value.arrayBuffer()),
+        files.set(part.name, {
+          fieldName: part.name,
+          fileName: part.fileName,
+          mimeType: part.contentType || 'application/octet-stream',
+          bytes: part.body,
         });
       }
     }

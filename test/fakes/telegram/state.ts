@@ -10,6 +10,11 @@ export interface ChatInfo {
   title?: string;
 }
 
+/** Where the Bot API server keeps a file, by kind; the folder names are the public server's. */
+export type FileFolder = 'documents' | 'photos' | 'voice';
+
+const DEFAULT_EXTENSION: Record<FileFolder, string> = { documents: '', photos: '.jpg', voice: '.oga' };
+
 export interface StoredFile {
   fileId: string;
   fileUniqueId: string;
@@ -30,7 +35,7 @@ export interface BotMessage {
   entities: MessageEntity[];
   replyMarkup?: InlineKeyboard;
   document?: { fileName: string; bytes: Buffer; mimeType?: string };
-  photo?: { bytes: Buffer };
+  photo?: { bytes: Buffer; fileName: string };
   edits: number;
   deleted: boolean;
   sentAt: number;
@@ -94,6 +99,10 @@ export class FakeTelegramState {
   readonly reactions: Array<{ chatId: number; messageId: number; reaction: unknown }> = [];
   readonly calls: CallRecord[] = [];
   commands: Array<{ command: string; description: string }> = [];
+  /** getFile refuses bigger files: 20 MB on the public server, lifted by a self-hosted one. */
+  downloadLimitBytes = 20 * 1024 * 1024;
+  /** Multipart uploads: 10 MB for a photo, 50 MB for anything else (the Bot API's documented caps). */
+  uploadLimitBytes = { photo: 10 * 1024 * 1024, document: 50 * 1024 * 1024 };
   allowedUpdates: string[] = [];
 
   private readonly logs = new Map<number, ChatLog>();
@@ -101,6 +110,7 @@ export class FakeTelegramState {
   private nextUpdateId = 100_000_001;
   private nextFileNumber = 1;
   private nextCallbackNumber = 1;
+  private nextMediaGroupNumber = 1;
   private readonly updateListeners = new Set<() => void>();
   private readonly messageListeners = new Set<() => void>();
 
@@ -193,13 +203,13 @@ export class FakeTelegramState {
 
   // ---- files -------------------------------------------------------------------------------
 
-  storeFile(bytes: Buffer, folder: 'documents' | 'photos', fileName?: string, mimeType?: string): StoredFile {
+  storeFile(bytes: Buffer, folder: FileFolder, fileName?: string, mimeType?: string): StoredFile {
     const number = this.nextFileNumber++;
     const extension = fileName?.includes('.') ? fileName.slice(fileName.lastIndexOf('.')) : '';
     const file: StoredFile = {
       fileId: `BQACAgIAAxkBAAI${String(number).padStart(6, '0')}${this.bot.id}`,
       fileUniqueId: `AgAD${String(number).padStart(4, '0')}`,
-      filePath: `${folder}/file_${number}${extension || (folder === 'photos' ? '.jpg' : '')}`,
+      filePath: `${folder}/file_${number}${extension || DEFAULT_EXTENSION[folder]}`,
       bytes,
       fileName,
       mimeType,
@@ -212,6 +222,10 @@ export class FakeTelegramState {
     return [...this.files.values()].find((file) => file.filePath === path);
   }
 
+  newMediaGroupId(): string {
+    return String(13_000_000_000_000_000n + BigInt(this.nextMediaGroupNumber++));
+  }
+
   // ---- updates -----------------------------------------------------------------------------
 
   enqueue(payload: Record<string, unknown>): Update {
@@ -219,6 +233,16 @@ export class FakeTelegramState {
     this.updates.push(update);
     for (const listener of [...this.updateListeners]) listener();
     return update;
+  }
+
+  /**
+   * Queues an update the bot already had, unchanged (same update_id): what Telegram does when the
+   * offset that confirmed it never arrived (the bot died first).
+   */
+  redeliver(update: Update): void {
+    this.updates.push(structuredClone(update));
+    this.updates.sort((a, b) => a.update_id - b.update_id);
+    for (const listener of [...this.updateListeners]) listener();
   }
 
   onUpdate(listener: () => void): () => void {

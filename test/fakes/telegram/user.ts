@@ -1,7 +1,7 @@
 // The test user's side: messages, photos, documents and button presses become queued updates.
 import { findBotCommands } from './entities.ts';
 import { findCallbackButton } from './keyboard.ts';
-import { documentObject, photoSizes } from './objects.ts';
+import { documentObject, photoSizes, voiceObject } from './objects.ts';
 import type { FakeTelegramState, StoredMessage, Update } from './state.ts';
 
 export interface UserMessageInput {
@@ -52,30 +52,61 @@ function withCaption(caption: string | undefined): Record<string, unknown> {
   return { caption, ...(entities.length > 0 ? { caption_entities: entities } : {}) };
 }
 
-export function userSendsText(state: FakeTelegramState, input: UserMessageInput & { text: string }): Update {
+export function userSendsText(
+  state: FakeTelegramState,
+  input: UserMessageInput & { text: string; replyToMessageId?: number },
+): Update {
   const entities = findBotCommands(input.text);
+  const chatId = input.chatId ?? input.userId;
+  const repliedTo =
+    input.replyToMessageId === undefined ? undefined : state.liveMessage(chatId, input.replyToMessageId);
+  if (input.replyToMessageId !== undefined && !repliedTo)
+    throw new Error(`chat ${chatId} has no message ${input.replyToMessageId} to reply to`);
   return postUserMessage(
     state,
     input,
-    { text: input.text, ...(entities.length > 0 ? { entities } : {}) },
+    {
+      text: input.text,
+      ...(entities.length > 0 ? { entities } : {}),
+      ...(repliedTo ? { reply_to_message: repliedTo.telegram } : {}),
+    },
     [],
   );
 }
 
-export function userSendsPhoto(
-  state: FakeTelegramState,
-  input: UserMessageInput & { caption?: string; bytes: Buffer },
-): Update {
-  // Telegram stores several sizes of every photo; a thumbnail and the original are enough here.
-  const thumbnail = state.storeFile(input.bytes, 'photos', undefined, 'image/jpeg');
-  const original = state.storeFile(input.bytes, 'photos', undefined, 'image/jpeg');
-  const fileIds = [thumbnail.fileId, original.fileId];
-  return postUserMessage(
-    state,
-    input,
-    { photo: photoSizes(state, fileIds), ...withCaption(input.caption) },
-    fileIds,
+export interface PhotoInput {
+  caption?: string;
+  /** The photo as sent: the largest size, last in `message.photo`. */
+  bytes: Buffer;
+  /** Smaller renditions, smallest first; without them a thumbnail stands in with the original's bytes. */
+  smaller?: Buffer[];
+}
+
+function photoContent(state: FakeTelegramState, input: PhotoInput) {
+  const renditions = input.smaller?.length ? input.smaller : [input.bytes];
+  const fileIds = [...renditions, input.bytes].map(
+    (bytes) => state.storeFile(bytes, 'photos', undefined, 'image/jpeg').fileId,
   );
+  return { content: { photo: photoSizes(state, fileIds), ...withCaption(input.caption) }, fileIds };
+}
+
+export function userSendsPhoto(state: FakeTelegramState, input: UserMessageInput & PhotoInput): Update {
+  const { content, fileIds } = photoContent(state, input);
+  return postUserMessage(state, input, content, fileIds);
+}
+
+/** An album: one message per photo, sharing a `media_group_id`; the caption rides on the first. */
+export function userSendsAlbum(
+  state: FakeTelegramState,
+  input: UserMessageInput & { caption?: string; photos: Array<Buffer | PhotoInput> },
+): Update[] {
+  const mediaGroupId = state.newMediaGroupId();
+  return input.photos.map((photo, index) => {
+    const single = Buffer.isBuffer(photo) ? { bytes: photo } : photo;
+    const caption = index === 0 ? (single.caption ?? input.caption) : single.caption;
+    const { content, fileIds } = photoContent(state, { ...single, caption });
+    return postUserMessage(state, input, { ...content, media_group_id: mediaGroupId }, fileIds);
+  });
 }
 
 export function userSendsDocument(
@@ -89,6 +120,17 @@ export function userSendsDocument(
     input.mimeType ?? 'application/octet-stream',
   );
   return postUserMessage(state, input, { document: documentObject(file), ...withCaption(input.caption) }, [
+    file.fileId,
+  ]);
+}
+
+/** A voice note: OGG/Opus bytes, as Telegram's apps record them. */
+export function userSendsVoice(
+  state: FakeTelegramState,
+  input: UserMessageInput & { bytes: Buffer; durationSeconds?: number; mimeType?: string },
+): Update {
+  const file = state.storeFile(input.bytes, 'voice', undefined, input.mimeType ?? 'audio/ogg');
+  return postUserMessage(state, input, { voice: voiceObject(file, input.durationSeconds ?? 1) }, [
     file.fileId,
   ]);
 }

@@ -227,6 +227,29 @@ describe('PendingCards with approval cards', () => {
     expect(cards.waitingIn(CHAT + 1)).toEqual([]);
   });
 
+  it('counts the cards waiting per session, so an idle timer can wait for them', async () => {
+    const { askApproval, cards } = setup();
+    const first = askApproval('alpha');
+    askApproval('alpha');
+    askApproval('beta');
+    expect([cards.pendingFor('alpha'), cards.pendingFor('beta'), cards.pendingFor('gamma')]).toEqual([
+      2, 1, 0,
+    ]);
+    cards.press(first.id, 'a', OWNER);
+    expect(cards.pendingFor('alpha')).toBe(1);
+  });
+
+  it('typed text can answer a card by its id, as a reply would', async () => {
+    const { askApproval, cards } = setup();
+    const { id, result } = askApproval();
+    expect(cards.answer(id, 'not now', OWNER)).toEqual({ kind: 'settled' });
+    expect(approvalAnswer(await result)).toEqual({
+      allow: false,
+      reason: 'The owner denied this tool use: not now',
+    });
+    expect(cards.answer(id, 'again', OWNER)).toEqual({ kind: 'not_a_card' });
+  });
+
   it('real ids are unguessable: random, 16 base64url characters', () => {
     const cards = new PendingCards({ timeoutMs: 0 });
     const ids = Array.from(

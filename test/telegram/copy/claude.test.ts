@@ -79,30 +79,37 @@ describe('errorNotice: Claude Code stopping', () => {
     );
   });
 
-  it('giving up: the cause, how many messages went unanswered, and what starts it again', () => {
+  it('a crash while idle: restarting with the conversation', () => {
+    expect(errorNotice({ kind: 'process_restarted', death: killed })).toBe(
+      '⚠️ Claude Code stopped unexpectedly (signal SIGKILL). Restarting it with the conversation so far.',
+    );
+  });
+
+  it('giving up: how often, the cause, how many messages went unanswered, and how to start it again', () => {
     const death: ProcessDeath = {
       exitCode: 1,
       signal: null,
       cause: 'Claude Code process exited with code 1',
     };
-    expect(errorNotice({ kind: 'process_gave_up', death, unanswered: 2 })).toBe(
-      '⚠️ Claude Code keeps stopping (exit code 1: Claude Code process exited with code 1). 2 messages were not answered. It will be started again with your next message.',
+    const gaveUp = { kind: 'process_gave_up', crashes: 4, windowMs: 600_000 } as const;
+    expect(errorNotice({ ...gaveUp, death, unanswered: 2 }, 'work')).toBe(
+      "⚠️ Claude Code stopped 4 times in 10 min (last: exit code 1: Claude Code process exited with code 1). 2 messages were not answered. Session 'work' is marked failed; use /session work to start it again.",
     );
-    expect(errorNotice({ kind: 'process_gave_up', death: killed, unanswered: 1 })).toBe(
-      '⚠️ Claude Code keeps stopping (signal SIGKILL). Your last message was not answered. It will be started again with your next message.',
+    expect(errorNotice({ ...gaveUp, death: killed, unanswered: 1 }, 'work')).toBe(
+      "⚠️ Claude Code stopped 4 times in 10 min (last: signal SIGKILL). Your last message was not answered. Session 'work' is marked failed; use /session work to start it again.",
     );
-    expect(errorNotice({ kind: 'process_gave_up', death: killed, unanswered: 0 })).toBe(
-      '⚠️ Claude Code keeps stopping (signal SIGKILL). It will be started again with your next message.',
+    expect(errorNotice({ ...gaveUp, death: killed, unanswered: 0 }, 'work')).toBe(
+      "⚠️ Claude Code stopped 4 times in 10 min (last: signal SIGKILL). Session 'work' is marked failed; use /session work to start it again.",
     );
   });
 
-  it('a lost transcript: which session, and that a fresh one answers', () => {
+  it('a lost transcript: which session, that nothing was sent, and the choice to start fresh', () => {
     const gone = '7c9e6679-7425-40de-944b-e07fc1f99a8b';
-    expect(errorNotice({ kind: 'conversation_not_found', missingSessionId: gone, answering: true })).toBe(
-      `⚠️ The earlier conversation of this session could not be found (Claude Code has no transcript of session ${gone}); starting a fresh one to answer your message.`,
+    expect(errorNotice({ kind: 'conversation_not_found', missingSessionId: gone, held: 1 })).toBe(
+      `⚠️ The earlier conversation of this session cannot be resumed: Claude Code has no transcript of session ${gone}. Your message waits; nothing was sent to Claude. Press Start fresh to begin a new conversation and have it answered.`,
     );
-    expect(errorNotice({ kind: 'conversation_not_found', missingSessionId: gone, answering: false })).toMatch(
-      /starting a fresh one\.$/,
+    expect(errorNotice({ kind: 'conversation_not_found', missingSessionId: gone, held: 0 })).toMatch(
+      /no transcript of session [0-9a-f-]+\. Press Start fresh to begin a new conversation\.$/,
     );
   });
 });

@@ -154,6 +154,8 @@ describe('the other refusals', () => {
       { ok: false, reason: 'no_active_session' },
       { ok: false, reason: 'shutting_down' },
       { ok: false, reason: 'start_failed', name: 'n' },
+      { ok: false, reason: 'session_failed', name: 'n' },
+      { ok: false, reason: 'nothing_to_start_fresh', name: 'n' },
     ];
     const texts = refusals.map((refusal) => sessionOutcomeText(refusal));
     expect(new Set(texts).size).toBe(refusals.length);

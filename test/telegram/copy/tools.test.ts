@@ -6,7 +6,18 @@ describe('summarizeTool', () => {
   it.each([
     ['Read', { file_path: '/home/me/project/config.json' }, 'Reading config.json'],
     ['Write', { file_path: 'notes.md', content: '…' }, 'Writing notes.md'],
-    ['Edit', { file_path: '/srv/src/app.ts', old_string: 'a', new_string: 'b' }, 'Editing app.ts'],
+    ['Edit', { file_path: '/srv/src/app.ts', old_string: 'a', new_string: 'b' }, 'Editing app.ts (+1 −1)'],
+    [
+      'MultiEdit',
+      {
+        file_path: 'src/app.ts',
+        edits: [
+          { old_string: 'a', new_string: 'b\nc\nd' },
+          { old_string: 'e', new_string: '' },
+        ],
+      },
+      'Editing app.ts (+3 −2)',
+    ],
     ['Bash', { command: 'npm test' }, 'Running: npm test'],
     ['Grep', { pattern: 'foo' }, 'Searching for "foo"'],
     ['Glob', { pattern: '**/*.ts' }, 'Finding files **/*.ts'],

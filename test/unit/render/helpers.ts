@@ -1,3 +1,4 @@
+import MarkdownIt from 'markdown-it';
 import { expect } from 'vitest';
 import type { RenderedChunk } from '../../../src/telegram/render/index.ts';
 import { checkTelegramHtml, parseTelegramHtml } from '../../fakes/telegram/index.ts';
@@ -62,4 +63,37 @@ function formatting(parsed: ParsedChunk): string[] {
     }
   }
   return perChar.map((types) => types.sort().join(','));
+}
+
+/** The text of each message without the `…` that starts every message after the first. */
+export function unmarked(chunks: readonly RenderedChunk[]): string[] {
+  return chunks.map((chunk, index) => (index === 0 ? chunk.plain : chunk.plain.replace(/^…[ \n]/, '')));
+}
+
+const decoder = new MarkdownIt();
+/** The only references a CommonMark renderer writes into text itself (it decodes all others). */
+const BASIC_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
+
+/**
+ * The words a browser would show for an HTML rendering (tags dropped, entities decoded): letters and
+ * digits only, so markup and punctuation never count.
+ */
+export function wordsOfHtml(html: string): string[] {
+  const text = html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => BASIC_ENTITIES[name] ?? '');
+  return [...new Set(text.match(/[\p{L}\p{N}]+/gu) ?? [])];
+}
+
+/**
+ * Fails unless every word a CommonMark renderer would show appears in what the chat shows.
+ * Character references may match decoded too: the renderer shows `&amp;` as written on purpose.
+ */
+export function expectWordsShown(referenceHtml: string, chunks: readonly RenderedChunk[]): void {
+  const shown = unmarked(chunks).join('');
+  const decoded = decoder.utils.unescapeAll(shown);
+  const missing = wordsOfHtml(referenceHtml).filter(
+    (word) => !shown.includes(word) && !decoded.includes(word),
+  );
+  expect(missing).toEqual([]);
 }

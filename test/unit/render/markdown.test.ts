@@ -108,14 +108,22 @@ describe('renderMarkdown: what Claude writes becomes Telegram formatting', () =>
     ).toEqual(['https://example.com/a_b?x=1&y=2', 'tg://resolve?domain=x']);
   });
 
-  it('honours backslash escapes and leaves bare URLs with underscores alone', () => {
+  it('honours backslash escapes and makes bare URLs, underscores and all, tappable', () => {
     const parsed = renderOne('\\*not italic\\* and https://example.com/some_long_path_name/ too');
     expect(parsed.text).toBe('*not italic* and https://example.com/some_long_path_name/ too');
+    expect(parsed.entities).toEqual([
+      { type: 'text_link', offset: 17, length: 40, url: 'https://example.com/some_long_path_name/' },
+    ]);
+  });
+
+  it('does not take file names for web addresses', () => {
+    const parsed = renderOne('Edit README.md, main.py and app.rs; see //comment');
+    expect(parsed.text).toBe('Edit README.md, main.py and app.rs; see //comment');
     expect(parsed.entities).toEqual([]);
   });
 
   it('flattens a quote inside a quote, because Telegram cannot nest them', () => {
-    const parsed = renderOne('> outer\n> > inner *words*\n> back out');
+    const parsed = renderOne('> outer\n> > inner *words*\n>\n> back out');
     expect(covered(parsed, 'blockquote')).toEqual(['outer\n\ninner words\n\nback out']);
     expect(covered(parsed, 'italic')).toEqual(['words']);
   });

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown, renderPlainChunks } from '../../../src/telegram/render/index.ts';
 import { debuggingAnswer, emojiAnswer, lookalikeAnswer, planAnswer } from './answers.ts';
-import { covered, expectSendable, visible } from './helpers.ts';
+import { covered, expectSendable, unmarked, visible } from './helpers.ts';
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
 /** The whole answer as one unsplit text, to prove splitting loses nothing. */
 function wholeText(markdown: string): string {
-  return renderMarkdown(markdown, { maxLength: UNLIMITED })
-    .map((chunk) => chunk.plain)
-    .join('');
+  return unmarked(renderMarkdown(markdown, { maxLength: UNLIMITED })).join('');
 }
 
 function longReport(sections: number): string {
@@ -32,13 +30,18 @@ describe('renderMarkdown: answers far beyond one message', () => {
     const chunks = renderMarkdown(markdown);
     expect(chunks.length).toBeGreaterThan(5);
     const parsed = expectSendable(chunks);
-    expect(visible(chunks.map((chunk) => chunk.plain).join(''))).toBe(visible(wholeText(markdown)));
+    expect(visible(unmarked(chunks).join(''))).toBe(visible(wholeText(markdown)));
     for (const chunk of parsed.slice(0, -1)) {
       expect(chunk.text.length).toBeGreaterThan(2048);
     }
-    // Each message starts at the beginning of a block, never in the middle of a sentence.
-    for (const chunk of parsed.slice(1)) {
-      expect(chunk.text).toMatch(/^(Section \d+|The queue|• item one|for i in)/);
+    // Each message after the first is marked as a continuation and starts at the beginning of a
+    // block, never in the middle of a sentence, nor inside a code block.
+    for (const chunk of unmarked(chunks).slice(1)) {
+      expect(chunk).toMatch(/^(Section \d+|The queue|• item one|for i in)/);
+    }
+    for (const chunk of parsed.slice(1)) expect(chunk.text).toMatch(/^…[ \n]/);
+    for (const chunk of parsed) {
+      for (const code of covered(chunk, 'pre')) expect(code).toMatch(/^for i in .*done$/);
     }
   });
 
@@ -67,15 +70,16 @@ describe('renderMarkdown: answers far beyond one message', () => {
     const chunks = renderMarkdown(words.join(' '));
     expectSendable(chunks);
     expect(chunks.length).toBeGreaterThan(2);
-    expect(chunks.flatMap((chunk) => chunk.plain.split(' '))).toEqual(words);
+    expect(unmarked(chunks).flatMap((chunk) => chunk.split(' '))).toEqual(words);
   });
 
   it('cuts a line with no spaces at all, never between the halves of an emoji', () => {
     const markdown = `a${'😀'.repeat(5000)}`;
     const chunks = renderMarkdown(markdown, { maxLength: 4096 });
     const parsed = expectSendable(chunks);
-    expect(parsed.map((chunk) => chunk.text).join('')).toBe(markdown);
+    expect(unmarked(chunks).join('')).toBe(markdown);
     expect(chunks[0]?.plain.length).toBe(4095);
+    for (const chunk of parsed) expect(chunk.text.length).toBeLessThanOrEqual(4096);
   });
 
   it('keeps a long bold stretch bold on both sides of the cut', () => {
@@ -83,7 +87,8 @@ describe('renderMarkdown: answers far beyond one message', () => {
     const chunks = renderMarkdown(`**${sentence.repeat(120).trim()}**`);
     const parsed = expectSendable(chunks);
     expect(parsed.length).toBe(2);
-    for (const chunk of parsed) expect(covered(chunk, 'bold')).toEqual([chunk.text]);
+    expect(covered(parsed[0] as (typeof parsed)[0], 'bold')).toEqual([parsed[0]?.text]);
+    expect(covered(parsed[1] as (typeof parsed)[1], 'bold')).toEqual([parsed[1]?.text.slice(2)]);
   });
 
   it('stays valid at every small limit, for every kind of answer', () => {
@@ -93,7 +98,7 @@ describe('renderMarkdown: answers far beyond one message', () => {
       for (const maxLength of [2, 3, 7, 16, 33, 64, 100, 257, 1000]) {
         const chunks = renderMarkdown(markdown, { maxLength });
         expectSendable(chunks, maxLength);
-        expect(visible(chunks.map((chunk) => chunk.plain).join(''))).toBe(whole);
+        expect(visible(unmarked(chunks).join(''))).toBe(whole);
       }
     }
   });
@@ -114,7 +119,18 @@ describe('renderMarkdown: answers far beyond one message', () => {
 
   it('counts the limit in UTF-16 code units, as Telegram does', () => {
     const chunks = renderMarkdown('𝕏'.repeat(3000));
-    expect(chunks.map((chunk) => chunk.plain.length)).toEqual([4096, 1904]);
+    expect(chunks.map((chunk) => chunk.plain.length)).toEqual([4096, 1906]);
+  });
+
+  it('moves a code block that fits in a message to the next one rather than cutting it', () => {
+    const code = Array.from({ length: 60 }, (_, n) => `echo "step ${n}"`).join('\n');
+    const markdown = `${'Some words before the script. '.repeat(120)}\n\n\`\`\`sh\n${code}\n\`\`\`\n\nDone.`;
+    const chunks = renderMarkdown(markdown);
+    const parsed = expectSendable(chunks);
+    expect(parsed).toHaveLength(2);
+    expect(covered(parsed[0] as (typeof parsed)[0], 'pre')).toEqual([]);
+    expect(covered(parsed[1] as (typeof parsed)[1], 'pre')).toEqual([code]);
+    expect(chunks[1]?.plain.startsWith('…\necho "step 0"')).toBe(true);
   });
 });
 

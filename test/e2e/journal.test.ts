@@ -1,0 +1,161 @@
+/**
+ * The bot killed at the worst moments and started again, end to end with the real CLI: every
+ * message answered exactly once, a turn cut off while using tools told rather than run again, and
+ * an update Telegram delivers a second time not answered twice.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOURNAL_FILE } from '../../src/state/journal.ts';
+import type { Script } from '../fakes/anthropic/index.ts';
+import type { Update } from '../fakes/telegram/index.ts';
+import { claudeProcesses, OWNER_ID, startWorld, type World, waitUntil } from './harness.ts';
+
+const chat = OWNER_ID;
+
+/** Messages starting with 'hold' are answered only once the gate opens. */
+let gate: Promise<void> = Promise.resolve();
+let openGate: () => void = () => {};
+function closeGate(): void {
+  gate = new Promise((resolve) => {
+    openGate = resolve;
+  });
+}
+/** How many times the model was asked each message (tool results not counted). */
+const asked = new Map<string, number>();
+
+const script: Script = async (turn) => {
+  if (turn.toolResults.length > 0) {
+    // The tool ran; the rest of the turn waits, so the bot can be killed in the middle of it.
+    await gate;
+    return { text: 'Deployed.' };
+  }
+  asked.set(turn.userText, (asked.get(turn.userText) ?? 0) + 1);
+  if (turn.userText === 'deploy') return { toolUse: { name: 'Bash', input: { command: 'echo deployed' } } };
+  if (turn.userText.startsWith('hold')) await gate;
+  return { text: `You said: ${turn.userText}` };
+};
+
+/** How many times the chat got the answer to `text`. */
+const answers = (world: World, text: string) =>
+  world.tg.messages(chat).filter((message) => message.text === `You said: ${text}`).length;
+
+/** SIGKILL: no shutdown code runs. Its Claude Code processes (own process groups) are ended too. */
+async function killBot(world: World): Promise<void> {
+  const bot = world.bot;
+  if (!bot?.child.pid) throw new Error('bot not started');
+  process.kill(-bot.child.pid, 'SIGKILL');
+  await bot.exited;
+  for (const { pid } of await claudeProcesses(world.home)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+  await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 5_000);
+}
+
+const journalText = (world: World) => readFile(path.join(world.dataDir, JOURNAL_FILE), 'utf8');
+
+describe('the bot killed and started again', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ script });
+    await world.startBot({}, 60_000);
+    world.say('/new journal');
+    await world.tg.waitForMessage(chat, "Session 'journal' created.");
+  }, 60_000);
+  afterAll(async () => {
+    openGate();
+    await world?.close();
+  }, 30_000);
+
+  it('answers every message exactly once: the turn running, those queued, and a redelivered one', async () => {
+    const once = world.tg.sendText({ userId: OWNER_ID, text: 'once' }) as Update;
+    await waitUntil(
+      () => answers(world, 'once') === 1,
+      30_000,
+      () => world.bot?.output() ?? '',
+    );
+
+    closeGate();
+    world.say('hold first');
+    world.say('second');
+    world.say('third');
+    // The turn runs, and the messages behind it were confirmed to Telegram (so journaled).
+    await waitUntil(() => asked.get('hold first') === 1 && world.tg.pendingUpdates() === 0, 30_000);
+    await killBot(world);
+
+    // Telegram never got the offset that confirmed 'once': it delivers it again.
+    world.tg.redeliver(once);
+    openGate();
+    await world.startBot({}, 60_000);
+    for (const text of ['hold first', 'second', 'third'])
+      await waitUntil(
+        () => answers(world, text) === 1,
+        60_000,
+        () => world.bot?.output() ?? '',
+      );
+    world.say('after the restart');
+    await waitUntil(() => answers(world, 'after the restart') === 1, 30_000);
+
+    for (const text of ['once', 'hold first', 'second', 'third', 'after the restart'])
+      expect({ text, answers: answers(world, text) }).toEqual({ text, answers: 1 });
+    // In order: the one that was running first, then those queued behind it.
+    const order = world.tg
+      .messages(chat)
+      .map((message) => message.text)
+      .filter((text) => /^You said: (hold first|second|third)$/.test(text));
+    expect(order).toEqual(['You said: hold first', 'You said: second', 'You said: third']);
+    expect(world.bot?.output()).toContain('update already received: dropped');
+  }, 180_000);
+
+  it('does not run again a turn cut off while using tools: the owner is told and decides', async () => {
+    closeGate();
+    world.say('deploy');
+    world.say('behind it');
+    await waitUntil(async () => (await journalText(world)).includes('"k":"tools"'), 30_000);
+    await waitUntil(() => world.tg.pendingUpdates() === 0, 10_000);
+    await killBot(world);
+    openGate();
+
+    await world.startBot({}, 60_000);
+    const notice = await world.tg.waitForMessage(chat, 'The bot restarted while Claude was using tools', {
+      timeoutMs: 30_000,
+    });
+    expect(notice.text).toContain('“deploy”');
+    expect(notice.text).toContain("session 'journal'");
+    await waitUntil(
+      () => answers(world, 'behind it') === 1,
+      60_000,
+      () => world.bot?.output() ?? '',
+    );
+    expect(asked.get('deploy')).toBe(1);
+    expect(world.tg.messages(chat).filter((message) => message.text === 'Deployed.')).toEqual([]);
+  }, 180_000);
+
+  it('on SIGTERM, says the unanswered messages will be taken up, and the next start answers them once', async () => {
+    closeGate();
+    world.say('hold on');
+    world.say('queued');
+    await waitUntil(() => asked.get('hold on') === 1 && world.tg.pendingUpdates() === 0, 30_000);
+    const exit = await world.bot?.stop('SIGTERM');
+    expect(exit?.code).toBe(0);
+    await world.tg.waitForMessage(
+      chat,
+      '⚠️ The bot is shutting down: your last 2 messages will be taken up again when it is back.',
+    );
+    openGate();
+
+    await world.startBot({}, 60_000);
+    for (const text of ['hold on', 'queued'])
+      await waitUntil(
+        () => answers(world, text) === 1,
+        60_000,
+        () => world.bot?.output() ?? '',
+      );
+    expect(answers(world, 'hold on')).toBe(1);
+    expect(answers(world, 'queued')).toBe(1);
+  }, 180_000);
+});
