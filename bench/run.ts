@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: the bot's added latency per turn and its first-reply latency, against the CLI
  * measured alone in the same run. Real bot (`npm start`), real Claude Code CLI, fake Telegram with
- * its flood limits off, fake model answering at once. Prints three tables (the third: the inbound
- * journal's cost per update, bench/journal.ts); targets are a column,
+ * its flood limits off, fake model answering at once. Prints its tables (among them the inbound
+ * journal's cost per update, bench/journal.ts, and start-up with 200 sessions, bench/startup.ts); targets are a column,
  * never an exit status. Ends on its own, and ends every process it started.
  */
 import { mkdir } from 'node:fs/promises';
@@ -29,6 +29,7 @@ import {
   TARGETS,
   warmTurnTable,
 } from './report.ts';
+import { benchStartup, SESSIONS_ON_DISK, startupTable } from './startup.ts';
 import { ms } from './table.ts';
 import { type BotTurn, command, measureBotTurn, TURN_GAP_MS } from './through-bot.ts';
 
@@ -352,6 +353,9 @@ async function main(): Promise<void> {
   console.log(renderBenchReport(progress));
   console.log('\nOutput: streaming, first draft, batch window\n');
   console.log(await outputBench(progress));
+  // Issue 12's lifecycle row, in a world of its own once the run above has cleaned up (bench/startup.ts).
+  console.log(`\nBot start to polling with ${SESSIONS_ON_DISK} sessions on disk\n`);
+  console.log(startupTable(await benchStartup()));
 }
 
 await main();

@@ -1,11 +1,13 @@
+import os from 'node:os';
 import path from 'node:path';
 import { createClaudeSession } from './claude/process.ts';
 import { systemPathEnv } from './claude/rules/index.ts';
-import { KILL_GRACE_MS } from './claude/spawn.ts';
+import { KILL_GRACE_MS, PROCESS_MARKER_ENV } from './claude/spawn.ts';
 import { bridgeSessionOptions } from './claude/tools/bridge.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
 import { createLogger } from './logging.ts';
+import { SessionArchiver } from './sessions/archiver.ts';
 import { ChatStore } from './sessions/chat-store.ts';
 import { InterruptedTurns } from './sessions/interrupted.ts';
 import { SessionManager } from './sessions/manager.ts';
@@ -15,12 +17,14 @@ import { SessionPreferences } from './sessions/preferences.ts';
 import { SessionRuleBook } from './sessions/rule-book.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { createTranscriber } from './speech/transcribe.ts';
+import { ChildRegistry } from './state/children.ts';
 import { AnswerKeeper } from './telegram/answers.ts';
 import { createBot, installFallbacks, registerCommandMenu, startPolling } from './telegram/bot.ts';
 import { permissionAsker } from './telegram/cards/asker.ts';
 import { staleCardsOn } from './telegram/cards/lifecycle.ts';
 import { PendingCards } from './telegram/cards/pending.ts';
 import { createCardTransport } from './telegram/cards/transport.ts';
+import { archiveCommands } from './telegram/commands/archive.ts';
 import { cardCommands } from './telegram/commands/cards.ts';
 import { controlButtons, controlCommands } from './telegram/commands/control.ts';
 import { helpCommand } from './telegram/commands/help.ts';
@@ -41,6 +45,7 @@ import { openInboundJournal } from './telegram/journal-setup.ts';
 import { JournalTurns } from './telegram/journal-turns.ts';
 import { chatFileSender } from './telegram/outbound/send-file.ts';
 import { SessionOutput } from './telegram/session-output.ts';
+import { connectOrExplain } from './telegram/startup.ts';
 
 /** How long shutdown may take before the process exits anyway (SIGTERM must end us within 5 s). */
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -53,6 +58,16 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function startApp(settings: Settings): Promise<void> {
   const logger = createLogger(secretsOf(settings));
   const now = () => new Date();
+
+  // No orphans: a previous instance killed with SIGKILL (or by the OOM killer) ran no shutdown code.
+  // What it left is ended here, before anything is spawned; every process started from now on is
+  // recorded (`onSpawned` below) for the next start to do the same.
+  const children = new ChildRegistry({
+    stateDir: path.join(settings.dataDir, 'state'),
+    markerEnv: PROCESS_MARKER_ENV,
+    logger,
+  });
+  await children.reapLeftovers();
 
   const sessions = new SessionStore({ dataDir: settings.dataDir, now, logger });
   const chats = new ChatStore({ dataDir: settings.dataDir, logger });
@@ -163,6 +178,7 @@ export async function startApp(settings: Settings): Promise<void> {
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
         killGraceMs: KILL_GRACE_MS,
+        onSpawned: (handle) => void children.track(handle, name),
         askPermission: permissionAsker(askerDeps, name, () => Number(chatOf())),
         logger: logger.child({ session: name }),
       });
@@ -199,6 +215,17 @@ export async function startApp(settings: Settings): Promise<void> {
     logger,
   });
   const homelab = createHomelab({ settings, logger });
+  // `/archive`: Claude Code keeps a session's transcript under its config directory.
+  const claudeEnv = settings.passthroughEnv;
+  const archiver = new SessionArchiver({
+    sessions,
+    chats,
+    stopProcess: (name) => manager.stop(name),
+    archiveDir: path.join(settings.dataDir, 'sessions_archive'),
+    claudeConfigDir: claudeEnv.CLAUDE_CONFIG_DIR ?? path.join(claudeEnv.HOME ?? os.homedir(), '.claude'),
+    now,
+    logger,
+  });
 
   // Homelab before sessions: the session commands end in a catch-all that answers every other text.
   bot.use(
@@ -207,6 +234,11 @@ export async function startApp(settings: Settings): Promise<void> {
     homelabCommands({ homelab, delivery, logger }),
     controlCommands({ manager, output }),
     lifecycleCommands({ manager }),
+    archiveCommands({
+      archiver,
+      isLive: (name) => manager.isLive(name),
+      notify: (chatId, text) => delivery.sendText(chatId, text),
+    }),
     // Before the session commands: text meant for a card must not reach Claude as a message.
     cardCommands({ cards, sendText: (chatId, text) => delivery.sendText(chatId, text) }),
     modeCommand({ modes, activeName: (chatId) => manager.activeName(chatId) }),
@@ -247,6 +279,9 @@ export async function startApp(settings: Settings): Promise<void> {
   );
   installFallbacks(bot);
 
+  // getMe first: a rejected token ends the bot here (one plain line, exit 2); an unreachable
+  // Telegram is waited for, with a warning per retry.
+  await connectOrExplain(bot, { logger });
   // Before polling: the statuses are right, and the cut-off turns are told before new answers.
   await manager.afterRestart();
   const interrupted = new InterruptedTurns({ dataDir: settings.dataDir, logger });

@@ -48,6 +48,11 @@ export interface ClaudeSessionOptions {
    * included: an SDK server instance serves one Claude Code process at a time.
    */
   mcpServers?: () => Record<string, McpServerConfig>;
+  /**
+   * Told of every Claude Code process spawned for this session, right after the spawn (app.ts
+   * records it in `DATA_DIR/state/` so a bot killed with SIGKILL leaves nothing behind).
+   */
+  onSpawned?: (handle: ClaudeProcessHandle) => void;
   /** The Agent SDK's `query`, replaceable in tests. */
   query?: typeof sdkQuery;
 }
@@ -86,6 +91,7 @@ export function sdkOptionsFor(
         killGraceMs: options.killGraceMs ?? KILL_GRACE_MS,
       });
       onSpawn(handle);
+      options.onSpawned?.(handle);
       return handle.child;
     },
   };

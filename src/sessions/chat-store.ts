@@ -63,6 +63,23 @@ export class ChatStore {
     });
   }
 
+  /**
+   * Clears `name` as the active session of every chat that has it (the session is gone): written to
+   * disk first, then forgotten. Returns those chats' ids (as stored: text). Throws if the write fails.
+   */
+  forget(name: string): Promise<string[]> {
+    return this.serializer.run(this.file, async () => {
+      const chats = await this.chats();
+      const cleared = [...chats].filter(([, active]) => active === name).map(([chatId]) => chatId);
+      if (cleared.length === 0) return [];
+      const next = Object.fromEntries([...chats].filter(([, active]) => active !== name));
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeJsonAtomic(this.file, next);
+      for (const chatId of cleared) chats.delete(chatId);
+      return cleared;
+    });
+  }
+
   private chats(): Promise<Map<string, string>> {
     this.loaded ??= this.read();
     return this.loaded;

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { findProcessesByEnv, readProcStat } from '../claude/proc-scan.ts';
 import type { Logger } from '../logging.ts';
 import { readJson, writeJsonAtomic } from '../sessions/atomic.ts';
-import { findProcessesByEnv, readProcStat } from './proc.ts';
 import { type ReapReport, reapChildren } from './reap.ts';
 
 /**

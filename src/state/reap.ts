@@ -1,4 +1,4 @@
-import { findProcessesByEnv, readProcStat } from './proc.ts';
+import { findProcessesByEnv, readProcStat } from '../claude/proc-scan.ts';
 
 /** What `reapLeftovers` found and did: typed, for the log and for tests. */
 export interface ReapReport {

@@ -1,4 +1,5 @@
 import type { Context } from 'grammy';
+import { ARCHIVE_PREFIX } from './commands/archive.ts';
 import { CANCEL_HELD_PREFIX, STOP_PREFIX } from './commands/control.ts';
 import { MODEL_PREFIX } from './commands/output.ts';
 import { SWITCH_PREFIX } from './commands/sessions.ts';
@@ -8,9 +9,16 @@ import { SWITCH_PREFIX } from './commands/sessions.ts';
  * choosing the active session (`switch:`, see commands/sessions.ts), or text typed right after the
  * press could reach the old session while the switch is still being written; Stop and a usage
  * limit's Cancel (commands/control.ts), or a message typed right after could be dropped with the queue;
- * choosing the model (`model:`, commands/output.ts), or that text could go to the old model.
+ * choosing the model (`model:`, commands/output.ts), or that text could go to the old model;
+ * archiving a session (`archive:`, commands/archive.ts), or that text could restart the session being packed.
  */
-const ORDERED_BUTTON_PREFIXES = [SWITCH_PREFIX, STOP_PREFIX, CANCEL_HELD_PREFIX, MODEL_PREFIX] as const;
+const ORDERED_BUTTON_PREFIXES = [
+  SWITCH_PREFIX,
+  STOP_PREFIX,
+  CANCEL_HELD_PREFIX,
+  MODEL_PREFIX,
+  ARCHIVE_PREFIX,
+] as const;
 
 /**
  * The key `sequentialize` orders updates by (the runner handles updates concurrently; updates with

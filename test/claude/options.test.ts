@@ -1,6 +1,7 @@
 /** How a session's settings become the Agent SDK's options for one Claude Code process. */
 import { describe, expect, it } from 'vitest';
 import { sdkOptionsFor } from '../../src/claude/options.ts';
+import type { ClaudeProcessHandle } from '../../src/claude/spawn.ts';
 import { testLogger } from './world.ts';
 
 const base = { cwd: '/srv/sessions/demo', env: { HOME: '/home/bot' }, logger: testLogger() };
@@ -56,5 +57,27 @@ describe('sdkOptionsFor', () => {
     const plain = sdkOptionsFor(base, undefined, testLogger(), () => {});
     expect(plain).not.toHaveProperty('mcpServers');
     expect(plain).not.toHaveProperty('allowedTools');
+  });
+
+  it('tells onSpawned of each process it spawns: the very process the SDK gets', async () => {
+    const spawned: ClaudeProcessHandle[] = [];
+    const options = sdkOptionsFor(
+      { ...base, cwd: process.cwd(), onSpawned: (handle) => spawned.push(handle) },
+      undefined,
+      testLogger(),
+      () => {},
+    );
+    const child = options.spawnClaudeCodeProcess?.({
+      command: 'sh',
+      args: ['-c', 'exit 0'],
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH },
+      signal: new AbortController().signal,
+    });
+    expect(spawned).toHaveLength(1);
+    expect(spawned[0]?.child).toBe(child);
+    expect(spawned[0]?.pid).toBeGreaterThan(0);
+    expect(spawned[0]?.marker).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((resolve) => child?.once('exit', resolve));
   });
 });

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
+import {
+  findProcessesByEnv,
+  findProcessesWithEnv,
+  parseProcStat,
+  processState,
+  readProcStat,
+} from '../../src/claude/proc-scan.ts';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -57,6 +63,43 @@ describe('findProcessesWithEnv', () => {
     expect(found).toEqual([400]);
     // The timers, Telegram's updates and Claude's output of the bot got their turns meanwhile.
     expect(turns).toBeGreaterThan(1);
+  });
+});
+
+describe('findProcessesByEnv', () => {
+  it('looks up several markers in one pass, grouped by marker, with an empty list for one not found', async () => {
+    const root = fakeProc({
+      20: ['MARK=a'],
+      21: ['MARK=b', 'HOME=/root'],
+      22: ['MARK=a'],
+      23: [''], // a zombie: the kernel shows its environ as empty
+    });
+    const found = await findProcessesByEnv(['MARK=a', 'MARK=b', 'MARK=c'], root);
+    expect(Object.fromEntries(found)).toEqual({ 'MARK=a': [20, 22], 'MARK=b': [21], 'MARK=c': [] });
+  });
+});
+
+describe('parseProcStat', () => {
+  it('reads state, process group and start time, whatever the command name holds', () => {
+    const rest = 'S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10';
+    expect(parseProcStat(`4242 (sleep) ${rest}`)).toEqual({ state: 'S', pgid: 4242, startTime: '987654' });
+    expect(parseProcStat(`4242 (a) b (c) d) ${rest}`)).toEqual({
+      state: 'S',
+      pgid: 4242,
+      startTime: '987654',
+    });
+  });
+
+  it('refuses text that is not a stat line', () => {
+    expect(parseProcStat('')).toBeUndefined();
+    expect(parseProcStat('4242 (sleep) S 1')).toBeUndefined();
+  });
+
+  it('reads this very process from /proc', async () => {
+    const stat = await readProcStat(process.pid);
+    expect(stat?.state).toMatch(/^[RS]$/);
+    expect(stat?.startTime).toMatch(/^\d+$/);
+    expect(await readProcStat(2 ** 22 + 1)).toBeUndefined();
   });
 });
 

@@ -77,4 +77,26 @@ describe("each chat's active session", () => {
     const restarted = openStore().chats;
     for (let chat = 0; chat < 20; chat++) expect(await restarted.activeName(chat)).toBe(`s${chat % 5}`);
   });
+
+  it('forgets a session that is gone in every chat that had it, on disk first, and names those chats', async () => {
+    const { chats } = openStore();
+    await chats.set(1, 'work');
+    await chats.set(-100123, 'work');
+    await chats.set(2, 'ideas');
+    expect((await chats.forget('work')).sort()).toEqual(['-100123', '1']);
+    expect(await chats.activeName(1)).toBeUndefined();
+    expect(await chats.isActiveAnywhere('work')).toBe(false);
+    expect(JSON.parse(await readFile(chatsFile(), 'utf8'))).toEqual({ '2': 'ideas' });
+    expect(await openStore().chats.all()).toEqual({ '2': 'ideas' });
+    expect(await chats.forget('work')).toEqual([]);
+  });
+
+  it('forgets nothing, in memory either, when the file cannot be written', async () => {
+    const { chats } = openStore();
+    await chats.set(1, 'work');
+    await rm(path.dirname(chatsFile()), { recursive: true });
+    await writeFile(path.dirname(chatsFile()), '');
+    await expect(chats.forget('work')).rejects.toThrow();
+    expect(await chats.activeName(1)).toBe('work');
+  });
 });

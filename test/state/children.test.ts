@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findProcessesByEnv, readProcStat } from '../../src/claude/proc-scan.ts';
 import { PROCESS_MARKER_ENV } from '../../src/claude/spawn.ts';
 import { ChildRegistry } from '../../src/state/children.ts';
-import { findProcessesByEnv, readProcStat } from '../../src/state/proc.ts';
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,6 +9,7 @@ export const COMMANDS = [
   { command: 'usage', args: '[name]', description: 'Tokens and cost per session' },
   { command: 'sessions', args: '', description: 'List sessions: state, model, last activity, memory' },
   { command: 'timeout', args: '[minutes]', description: 'Idle timeout of the active session (0 = never)' },
+  { command: 'archive', args: '[name]', description: 'Archive a session (alone: list the archives)' },
   {
     command: 'mode',
     args: '[default|acceptEdits|plan|bypass]',
