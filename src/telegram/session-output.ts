@@ -11,7 +11,6 @@ import {
   toolRefusedNotice,
 } from './copy/claude.ts';
 import { usageLimitLiftedNotice, usageLimitNotice } from './copy/stop.ts';
-import { toolProgressLine } from './copy/tools.ts';
 import { verboseToolMessage } from './copy/verbose.ts';
 import { type DeliveryTimers, systemTimers } from './delivery/timers.ts';
 import type { AnswerDelivery, AnswerStream } from './delivery.ts';
