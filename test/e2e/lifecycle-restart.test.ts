@@ -2,7 +2,7 @@
  * Crashes and restarts end to end, with the real CLI: kill -9 of Claude Code mid-turn, the fourth
  * crash in 10 minutes failing the session, and the bot restarted mid-turn.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeProcesses, defunctClaudes, OWNER_ID, startWorld, type World, waitUntil } from './harness.ts';
@@ -79,7 +79,7 @@ describe('crashes and restarts, end to end', () => {
     await world.tg.waitForMessage(chat, 'You said: back?', { timeoutMs: 30_000 });
   });
 
-  it('a restart of the bot mid-turn: the cut-off turn is reported, statuses are right, messages sent meanwhile are answered', async () => {
+  it('a restart of the bot mid-turn: the cut-off message is taken up again, statuses are right, messages sent meanwhile are answered', async () => {
     world.say('/new other');
     await world.tg.waitForMessage(chat, "Session 'other' created.");
     world.say('/session crashy');
@@ -88,23 +88,17 @@ describe('crashes and restarts, end to end', () => {
     await modelAsked(world, 'slow goodbye');
     const exit = await world.bot?.stop('SIGTERM');
     expect(exit?.code).toBe(0);
+    await world.tg.waitForMessage(chat, 'will be taken up again when it is back');
     await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 5_000);
+    // The message is in the inbound journal, so it is not recorded as cut off: the next start replays it.
     const recorded = path.join(world.dataDir, 'state', 'interrupted.json');
-    expect(JSON.parse(readFileSync(recorded, 'utf8'))).toEqual([
-      { chatId: chat, session: 'crashy', unanswered: 1 },
-    ]);
+    expect(existsSync(recorded)).toBe(false);
 
     world.say('are you back?');
     await world.startBot();
-    await world.tg.waitForMessage(
-      chat,
-      "⚠️ The bot restarted while session 'crashy' was working on your last message: that was cut off and not answered.",
-      { timeoutMs: 15_000 },
-    );
-    expect(existsSync(recorded)).toBe(false);
+    await world.tg.waitForMessage(chat, "Resuming session 'crashy'", { timeoutMs: 30_000 });
     expect(metadataOf(world, 'other').status).toBe('suspended');
-    await world.tg.waitForMessage(chat, "Resuming session 'crashy'", { timeoutMs: 15_000 });
-    await world.tg.waitForMessage(chat, 'You said: are you back?', { timeoutMs: 30_000 });
+    await world.tg.waitForMessage(chat, 'You said: are you back?', { timeoutMs: 60_000 });
     expect(metadataOf(world, 'crashy').status).toBe('active');
-  });
+  }, 120_000);
 });
