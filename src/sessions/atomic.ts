@@ -20,7 +20,11 @@ export function isTempFileName(fileName: string): boolean {
  * over the target. On failure the temporary file is removed and the error rethrown.
  */
 export async function writeJsonAtomic(filePath: string, value: unknown): Promise<void> {
-  const text = `${JSON.stringify(value, null, 2)}\n`;
+  await writeFileAtomic(filePath, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes `text` to `filePath` atomically and durably (temporary file, fsync, rename, fsync of the folder). */
+export async function writeFileAtomic(filePath: string, text: string): Promise<void> {
   const dir = path.dirname(filePath);
   const tempPath = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tempPath, 'wx', 0o600);

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { type FileHandle, open } from 'node:fs/promises';
+import { writeFileAtomic } from '../sessions/atomic.ts';
 
 interface Pending {
   text: string;
@@ -141,42 +140,5 @@ export class AppendLog {
     this.handle = handle;
     this.stale = false;
     await old.close().catch(() => undefined);
-  }
-}
-
-/**
- * Replaces `filePath` so that readers see the old content or the new, never a mix: a temporary
- * file in the same directory is written and fsynced, renamed over it, and the directory fsynced.
- */
-export async function writeFileAtomic(filePath: string, text: string): Promise<void> {
-  const dir = path.dirname(filePath);
-  const tempPath = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const temp = await open(tempPath, 'wx', 0o600);
-    try {
-      await temp.writeFile(text, 'utf8');
-      await temp.sync();
-    } finally {
-      await temp.close();
-    }
-    await rename(tempPath, filePath);
-  } catch (error) {
-    await unlink(tempPath).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-/** Makes a rename durable; some file systems refuse to fsync a directory, which is harmless. */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort only.
   }
 }

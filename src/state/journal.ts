@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../logging.ts';
-import { AppendLog, writeFileAtomic } from './journal-file.ts';
+import { writeFileAtomic } from '../sessions/atomic.ts';
+import { AppendLog } from './journal-file.ts';
 import { formatRecord, type JournalProblem, type JournalRecord, parseJournal } from './journal-records.ts';
 import { type JournalEntry, JournalState } from './journal-state.ts';
 
