@@ -160,11 +160,6 @@ export class LiveProcesses {
     return this.starting.has(name);
   }
 
-  /** The session's process, if it has one, without changing which chat used it last. */
-  get(name: string): LiveProcess | undefined {
-    return this.live.get(name)?.process;
-  }
-
   /** The model the session's running process reported, if it runs and said. */
   reportedModel(name: string): string | undefined {
     return this.live.get(name)?.model;

@@ -31,7 +31,7 @@ export interface SessionsOverview {
 
 function stateOf(session: Session, processes: LiveProcesses): SessionState {
   const name = session.metadata.name;
-  const process = processes.get(name);
+  const process = processes.running(name);
   if (process?.state === 'held') return 'held';
   if (processes.isBusy(name)) return 'working';
   if (process) return 'live';
