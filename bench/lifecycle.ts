@@ -62,7 +62,8 @@ async function cliAloneResume(world: World, cwd: string, sessionId: string, text
 }
 
 async function measure(world: World) {
-  await world.startBot({ LOG_LEVEL: 'info', SESSION_IDLE_TIMEOUT: '0' });
+  const groups = Array.from({ length: SESSIONS }, (_, i) => chatOf(i)).join(',');
+  await world.startBot({ LOG_LEVEL: 'info', SESSION_IDLE_TIMEOUT: '0', ALLOWED_CHAT_IDS: groups });
   const idle = await memory(world);
   progress(`${SESSIONS} sessions, each used once, each the active session of its own chat`);
   for (let i = 0; i < SESSIONS; i++) {

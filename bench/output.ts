@@ -91,7 +91,7 @@ export async function outputBench(progress: (line: string) => void): Promise<str
   const world = await startWorld({ script, modelClock: monotonicMs });
   try {
     progress('output: streamed answers (flood limits on), then the batch window');
-    await world.startBot({ LOG_LEVEL: 'info' });
+    await world.startBot({ LOG_LEVEL: 'info', ALLOWED_CHAT_IDS: String(GROUP) });
     world.say('/new stream');
     await world.tg.waitForMessage(OWNER_ID, "Session 'stream' created.");
     world.tg.sendText({ userId: OWNER_ID, chatId: GROUP, text: '/session stream' });
@@ -102,7 +102,11 @@ export async function outputBench(progress: (line: string) => void): Promise<str
     for (let i = 0; i < 2; i++) groupTrials.push(await streamTrial(world, GROUP, `stream g${i}`));
     const noWindow = await batchTurns(world, 'no window');
     await world.bot?.stop('SIGTERM');
-    await world.startBot({ LOG_LEVEL: 'info', BATCH_WINDOW_MS: String(DEFAULT_BATCH_WINDOW_MS) });
+    await world.startBot({
+      LOG_LEVEL: 'info',
+      ALLOWED_CHAT_IDS: String(GROUP),
+      BATCH_WINDOW_MS: String(DEFAULT_BATCH_WINDOW_MS),
+    });
     world.say('/session stream');
     await world.tg.waitForMessage(OWNER_ID, "Switched to session 'stream'.");
     const withWindow = await batchTurns(world, 'with window');

@@ -74,7 +74,8 @@ async function startBot(world: World, relayLog?: string): Promise<void> {
   const relay: Record<string, string> = relayLog
     ? { CLAUDE_PATH: RELAY_PATH, BENCH_RELAY_LOG: relayLog }
     : {};
-  await world.startBot({ LOG_LEVEL: 'info', ...relay });
+  // The cold-start chats are groups, which the bot answers only when listed.
+  await world.startBot({ LOG_LEVEL: 'info', ALLOWED_CHAT_IDS: COLD_CHATS.join(','), ...relay });
 }
 
 async function stopBot(world: World): Promise<void> {
