@@ -44,7 +44,7 @@ function quoted(value: string): string {
 export function renderUnit(template: string, paths: UnitPaths): string {
   for (const value of Object.values(paths))
     if (/[\n\r]/.test(value)) throw new Error(`a path holds a line break: ${JSON.stringify(value)}`);
-  const main = path.join(paths.checkout, 'src', 'main.ts');
+  const start = path.join(paths.checkout, 'scripts', 'start.mjs');
   const lines = template.split('\n').flatMap((line) => {
     if (line.startsWith('WorkingDirectory='))
       return [
@@ -52,7 +52,7 @@ export function renderUnit(template: string, paths: UnitPaths): string {
         `Environment=${quoted(`PATH=${paths.pathEnv}`)}`,
       ];
     if (line.startsWith('ExecStart='))
-      return [`ExecStart=${quoted(paths.node)} --import tsx ${quoted(main)}`];
+      return [`ExecStart=${quoted(paths.node)} ${quoted(start)}`];
     return [line];
   });
   return lines.join('\n');

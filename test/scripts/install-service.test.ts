@@ -49,7 +49,7 @@ describe('npm run service:install', () => {
     expect(unit.Unit).toMatchObject({ StartLimitIntervalSec: ['600'], StartLimitBurst: ['5'] });
     expect(unit.Service).toMatchObject({
       WorkingDirectory: [checkout],
-      ExecStart: [`${process.execPath} --import tsx ${checkout}/src/main.ts`],
+      ExecStart: [`${process.execPath} ${checkout}/scripts/start.mjs`],
       Restart: ['on-failure'],
       RestartPreventExitStatus: ['2'],
       KillMode: ['mixed'],
@@ -100,7 +100,7 @@ describe('renderUnit', () => {
     );
     expect(unit.Service?.WorkingDirectory).toEqual(['/srv/100%% bridge']);
     expect(unit.Service?.ExecStart).toEqual([
-      '"/opt/node 24/bin/node" --import tsx "/srv/100%% bridge/src/main.ts"',
+      '"/opt/node 24/bin/node" "/srv/100%% bridge/scripts/start.mjs"',
     ]);
   });
 
