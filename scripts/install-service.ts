@@ -51,8 +51,7 @@ export function renderUnit(template: string, paths: UnitPaths): string {
         `WorkingDirectory=${escapeSpecifiers(paths.checkout)}`,
         `Environment=${quoted(`PATH=${paths.pathEnv}`)}`,
       ];
-    if (line.startsWith('ExecStart='))
-      return [`ExecStart=${quoted(paths.node)} ${quoted(start)}`];
+    if (line.startsWith('ExecStart=')) return [`ExecStart=${quoted(paths.node)} ${quoted(start)}`];
     return [line];
   });
   return lines.join('\n');
