@@ -6,7 +6,7 @@ import { KILL_GRACE_MS, PROCESS_MARKER_ENV } from './claude/spawn.ts';
 import { bridgeSessionOptions } from './claude/tools/bridge.ts';
 import { type Settings, secretsOf } from './config/settings.ts';
 import { createHomelab } from './homelab/index.ts';
-import { createLogger } from './logging.ts';
+import { createLogger, logProcessWarnings } from './logging.ts';
 import { SessionArchiver } from './sessions/archiver.ts';
 import { ChatStore } from './sessions/chat-store.ts';
 import { InterruptedTurns } from './sessions/interrupted.ts';
@@ -57,6 +57,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** The composition root: settings → store → bot → delivery → sessions → features → polling; signals. */
 export async function startApp(settings: Settings): Promise<void> {
   const logger = createLogger(secretsOf(settings));
+  logProcessWarnings(logger);
   const now = () => new Date();
 
   // No orphans: a previous instance killed with SIGKILL (or by the OOM killer) ran no shutdown code.
@@ -174,7 +175,7 @@ export async function startApp(settings: Settings): Promise<void> {
         ),
         // Files out (issue 11): send_file delivers to the chat whose message is being answered.
         ...bridge,
-        allowedTools: [...(session.metadata.allowed_tools ?? []), ...bridge.allowedTools],
+        allowedTools: session.metadata.allowed_tools ?? [],
         env: settings.passthroughEnv,
         claudePath: settings.claudePath,
         killGraceMs: KILL_GRACE_MS,

@@ -54,3 +54,18 @@ export function stdoutLines(fd = 1): DestinationStream {
     },
   };
 }
+
+/**
+ * Node's process warnings (the Agent SDK emits some at each Claude Code start) as log lines, each kind
+ * once, instead of Node's unstructured lines on stderr.
+ */
+export function logProcessWarnings(logger: Logger, target: NodeJS.EventEmitter = process): void {
+  const seen = new Set<string>();
+  target.removeAllListeners('warning');
+  target.on('warning', (warning: Error & { code?: string }) => {
+    const kind = warning.code ?? `${warning.name}: ${warning.message}`;
+    if (seen.has(kind)) return;
+    seen.add(kind);
+    logger.warn({ warning: { name: warning.name, code: warning.code } }, warning.message);
+  });
+}

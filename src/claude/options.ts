@@ -28,6 +28,12 @@ export interface ClaudeSessionOptions {
   permissionMode?: PermissionMode;
   /** Rules that run without asking from the start, in Claude Code's syntax (`Bash(npm test:*)`). */
   allowedTools?: string[];
+  /**
+   * Whole tools of the bridge's own (`mcp__bridge__send_file`) that never wait for an approval. Allowed
+   * in `canUseTool` rather than listed in `allowedTools`, where a bare tool name makes the SDK warn at
+   * every process start that the callback is shadowed.
+   */
+  preapprovedTools?: string[];
   /** CLAUDE_PATH; default: the binary of the SDK's platform package. */
   claudePath?: string;
   /** Which settings files Claude Code reads; default user, project and local, as the CLI does. */
@@ -82,7 +88,9 @@ export function sdkOptionsFor(
     settingSources: options.settingSources ?? ['user', 'project', 'local'],
     // Answer text as it is written (`stream_event`), so the owner can watch it grow.
     includePartialMessages: true,
-    canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, options.cwd, log),
+    canUseTool: toCanUseTool(options.askPermission ?? denyToolsNeedingApproval, options.cwd, log, {
+      preapproved: options.preapprovedTools ?? [],
+    }),
     ...(options.mcpServers ? { mcpServers: options.mcpServers() } : {}),
     stderr: (data) => log.debug({ stderr: data.trimEnd() }, 'claude stderr'),
     spawnClaudeCodeProcess: (spawnOptions) => {

@@ -73,9 +73,15 @@ export function toPermissionResult(
 }
 
 /** Adapts the bridge's question to the Agent SDK's `canUseTool` shape. */
-export function toCanUseTool(ask: AskPermission, sessionDir: string, logger?: Logger): CanUseTool {
+export function toCanUseTool(
+  ask: AskPermission,
+  sessionDir: string,
+  logger?: Logger,
+  { preapproved = [] }: { preapproved?: readonly string[] } = {},
+): CanUseTool {
   return async (toolName, input, options): Promise<PermissionResult> => {
     const { signal, toolUseID, suggestions, decisionReason, blockedPath } = options;
+    if (preapproved.includes(toolName)) return { behavior: 'allow', updatedInput: input };
     try {
       const decision = await ask({
         toolName,

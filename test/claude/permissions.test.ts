@@ -38,6 +38,26 @@ describe('toCanUseTool', () => {
     });
   });
 
+  it("allows the bridge's own preapproved tools without asking, and asks for every other", async () => {
+    const asked: string[] = [];
+    const canUseTool = toCanUseTool(
+      async (request) => {
+        asked.push(request.toolName);
+        return { allow: false, reason: 'no' };
+      },
+      DIR,
+      undefined,
+      { preapproved: ['mcp__bridge__send_file'] },
+    );
+    const input = { path: 'report.pdf' };
+    expect(await canUseTool('mcp__bridge__send_file', input, context())).toEqual({
+      behavior: 'allow',
+      updatedInput: input,
+    });
+    expect((await canUseTool('mcp__other__send_file', input, context()))?.behavior).toBe('deny');
+    expect(asked).toEqual(['mcp__other__send_file']);
+  });
+
   it('passes the suggestions and why Claude Code asks', async () => {
     const asked: PermissionRequest[] = [];
     const suggestions = [

@@ -1,9 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, stdoutLines } from '../../src/logging.ts';
+import { createLogger, logProcessWarnings, stdoutLines } from '../../src/logging.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -60,5 +61,33 @@ describe('log lines on stdout', () => {
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describe('process warnings', () => {
+  it("become one JSON log line per kind, in place of Node's own listener", () => {
+    const { lines, stream } = capture();
+    const emitter = new EventEmitter();
+    let nodeListenerCalled = false;
+    emitter.on('warning', () => {
+      nodeListenerCalled = true;
+    });
+    logProcessWarnings(createLogger([], stream), emitter);
+    const shadowed = Object.assign(new Error('canUseTool will not be invoked for: X'), {
+      name: 'Warning',
+      code: 'CLAUDE_SDK_CAN_USE_TOOL_SHADOWED',
+    });
+    emitter.emit('warning', shadowed);
+    emitter.emit('warning', shadowed);
+    emitter.emit('warning', Object.assign(new Error('something else'), { name: 'DeprecationWarning' }));
+    expect(nodeListenerCalled).toBe(false);
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([
+      {
+        level: 40,
+        msg: 'canUseTool will not be invoked for: X',
+        warning: { code: 'CLAUDE_SDK_CAN_USE_TOOL_SHADOWED' },
+      },
+      { level: 40, msg: 'something else', warning: { name: 'DeprecationWarning' } },
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { checkSendable, type FileKind, type SendableCheck } from './sendable-file.ts';
 
 export const BRIDGE_SERVER_NAME = 'bridge';
-/** The name Claude Code gives the tool; allow it (`allowedTools`) so calling it needs no approval. */
+/** The name Claude Code gives the tool; preapproved, so calling it needs no approval. */
 export const SEND_FILE_TOOL_NAME = `mcp__${BRIDGE_SERVER_NAME}__send_file`;
 /** Telegram's caption limit. */
 const MAX_CAPTION_LENGTH = 1024;
@@ -108,10 +108,10 @@ export function createBridgeMcpServer(options: BridgeOptions): McpSdkServerConfi
  */
 export function bridgeSessionOptions(options: BridgeOptions): {
   mcpServers: () => Record<string, McpSdkServerConfigWithInstance>;
-  allowedTools: string[];
+  preapprovedTools: string[];
 } {
   return {
     mcpServers: () => ({ [BRIDGE_SERVER_NAME]: createBridgeMcpServer(options) }),
-    allowedTools: [SEND_FILE_TOOL_NAME],
+    preapprovedTools: [SEND_FILE_TOOL_NAME],
   };
 }

@@ -196,6 +196,6 @@ describe('bridgeSessionOptions', () => {
     const second = options.mcpServers().bridge;
     expect(first?.instance).toBeDefined();
     expect(second?.instance).not.toBe(first?.instance);
-    expect(options.allowedTools).toEqual(['mcp__bridge__send_file']);
+    expect(options.preapprovedTools).toEqual(['mcp__bridge__send_file']);
   });
 });
