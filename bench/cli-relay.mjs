@@ -78,12 +78,12 @@ function textOf(content) {
 }
 
 /**
- * Lines worth a stamp: user messages and results; permission requests (`can_use_tool`) and the
+ * Lines worth a stamp: user messages, assistant messages (the answer's text, written before the result) and results; permission requests (`can_use_tool`) and the
  * bot's answers to control requests. Everything else is only forwarded.
  */
 const wanted = {
   in: ['"type":"user"', '"type":"control_response"'],
-  out: ['"type":"result"', '"can_use_tool"'],
+  out: ['"type":"result"', '"type":"assistant"', '"can_use_tool"'],
 };
 
 /** Stamps waiting for their timer; written at once if the CLI ends first. */
@@ -123,6 +123,8 @@ function record(at, dir, line) {
     }
     if (dir === 'in' && message.type === 'user')
       write({ at, dir, type: 'user', text: textOf(message.message?.content) });
+    if (dir === 'out' && message.type === 'assistant')
+      write({ at, dir, type: 'assistant', text: textOf(message.message?.content) });
     if (dir === 'out' && message.type === 'result')
       write({ at, dir, type: 'result', text: String(message.result ?? '') });
     if (dir === 'out' && message.type === 'control_request' && message.request?.subtype === 'can_use_tool')

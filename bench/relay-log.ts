@@ -12,7 +12,7 @@ export const RELAY_PATH = fileURLToPath(new URL('./cli-relay.mjs', import.meta.u
 const stampSchema = z.object({
   at: z.number(),
   dir: z.enum(['in', 'out']),
-  type: z.enum(['user', 'result', 'can_use_tool', 'control_response']),
+  type: z.enum(['user', 'assistant', 'result', 'can_use_tool', 'control_response']),
   text: z.string(),
   /** For a permission request and the answer to it: the control request's id. */
   requestId: z.string().optional(),
@@ -25,6 +25,8 @@ export interface CliStamps {
   inAt: number;
   /** The CLI wrote the turn's result on its stdout. */
   resultAt: number;
+  /** The CLI wrote the assistant message holding the answer (before the result), if it did. */
+  answerAt?: number;
 }
 
 /**
@@ -60,7 +62,9 @@ async function readStamps(logFile: string, text: string, answer: string): Promis
   const stamps = await readRelayLog(logFile);
   const input = stamps.find((s) => s.dir === 'in' && s.type === 'user' && s.text === text);
   const result = stamps.find((s) => s.dir === 'out' && s.type === 'result' && s.text === answer);
-  return input && result ? { inAt: input.at, resultAt: result.at } : undefined;
+  if (!input || !result) return undefined;
+  const answered = stamps.find((s) => s.dir === 'out' && s.type === 'assistant' && s.text.includes(answer));
+  return { inAt: input.at, resultAt: result.at, ...(answered ? { answerAt: answered.at } : {}) };
 }
 
 /**
