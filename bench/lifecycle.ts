@@ -157,7 +157,7 @@ async function measure(world: World) {
     if (!session || !id) throw new Error(`s-${i} has no Claude session to resume`);
     progress(`resume ${i + 1}/${RESUME_TRIALS}: the CLI alone and through the bot, same transcript`);
     const throughBot = async () => {
-      const turn = await measureBotTurn(world, chatOf(i), `bot resume ${i}`, { relayLog });
+      const turn = await measureBotTurn(world, chatOf(i), `bot resume ${i}`, { relayLog, timeoutMs: 90_000 });
       if (!turn.cli) throw new Error('the relay logged no stamps for a resume through the bot');
       bot.push(splitTurn(turn.queuedAt, turn.cli, turn.replyAt));
     };
