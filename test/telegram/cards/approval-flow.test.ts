@@ -85,6 +85,29 @@ describe('an approval card', () => {
     expect(await other.decision).toEqual({ allow: false, reason: 'The owner denied this tool use.' });
   });
 
+  it('Allow for session whose rule cannot be stored allows this call once and says the rule was not kept', async () => {
+    world.rules.failure = new Error('EACCES: metadata.json');
+    const { decision } = world.ask('Bash', { command: 'npm test' });
+    const card = await world.nextCard();
+    await world.press(card, 'Allow for session');
+    expect(await decision).toEqual({ allow: true });
+    expect(world.rules.bySession.size).toBe(0);
+    const decided = await world.now(card);
+    expect(
+      decided.text.endsWith(
+        '✅ Allowed once by Ann; the rule Bash(npm test) could not be stored, so the next such call asks again',
+      ),
+    ).toBe(true);
+    expect(world.buttons(decided)).toEqual([]);
+    expect(world.logs).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: 'could not store an Allow for session rule',
+        rule: 'Bash(npm test)',
+      }),
+    );
+  });
+
   it('Deny without a reason tells Claude the owner denied it', async () => {
     const { decision } = world.ask('Bash', { command: 'rm -rf build' });
     const card = await world.nextCard();

@@ -33,10 +33,15 @@ export interface LogLine {
 /** In memory, as SessionRuleBook keeps them in metadata.json. */
 export class MemoryRules implements SessionRules {
   readonly bySession = new Map<string, string[]>();
+  /** Set to make the next `add` fail, as a metadata.json that cannot be written does. */
+  failure: Error | undefined;
   async list(session: string): Promise<string[]> {
     return [...(this.bySession.get(session) ?? [])];
   }
   async add(session: string, rule: string): Promise<void> {
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
     this.bySession.set(session, [...(this.bySession.get(session) ?? []), rule]);
   }
 }
