@@ -105,6 +105,13 @@ describe('a plan card', () => {
     expect((await world.now(first)).edits).toBe(0);
   });
 
+  it('a plan Telegram refuses leaves nothing pending and reaches Claude Code as a failure', async () => {
+    world.chat.id = 999_999;
+    await expect(world.ask('ExitPlanMode', { plan: PLAN }).decision).rejects.toThrow(/chat not found/);
+    expect(world.cards.size).toBe(0);
+    expect(world.modes).toEqual([]);
+  });
+
   it('terminal escapes and bidi characters in the plan are made visible', async () => {
     world.ask('ExitPlanMode', { plan: 'Run \u001b[31mred\u001b[0m then \u202Eevil' });
     const card = await world.nextCard();

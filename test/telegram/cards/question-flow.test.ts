@@ -122,6 +122,22 @@ describe('a question card', () => {
     expect(world.cards.size).toBe(1);
   });
 
+  it('a press after the answer is no longer pending; a question Telegram refuses leaves nothing pending', async () => {
+    const { decision } = world.ask('AskUserQuestion', { questions: [database] });
+    const card = await world.nextCard();
+    const late = world.pressLater(card, 'SQLite');
+    await world.press(card, 'Postgres');
+    await late();
+    expect(world.lastPressAnswer()).toBe('This request is no longer pending.');
+    expect(await decision).toMatchObject({ updatedInput: { answers: { 'Which database?': 'Postgres' } } });
+
+    world.chat.id = 999_999;
+    await expect(world.ask('AskUserQuestion', { questions: [database] }).decision).rejects.toThrow(
+      /chat not found/,
+    );
+    expect(world.cards.size).toBe(0);
+  });
+
   it('no answer in time: Claude is told to carry on without it, the card says so', async () => {
     const { decision } = world.ask('AskUserQuestion', { questions: [database] });
     const card = await world.nextCard();
