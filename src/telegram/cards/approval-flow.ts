@@ -55,10 +55,23 @@ export async function askApproval(
     throw error;
   }
   const settlement = await result;
-  const answer = approvalAnswer(settlement);
-  if (answer.allow && answer.rule !== undefined) await rules.add(session, answer.rule);
+  let answer = approvalAnswer(settlement);
+  let outcome = approvalOutcome(settlement);
+  if (answer.allow && answer.rule !== undefined && outcome.kind === 'allowed_for_session') {
+    try {
+      await rules.add(session, answer.rule);
+    } catch (error) {
+      // The owner allowed at least this call; a rule that is not on disk must not look stored.
+      context.logger.error(
+        { err: error, session, rule: answer.rule },
+        'could not store an Allow for session rule',
+      );
+      answer = { allow: true };
+      outcome = { kind: 'allowed_rule_not_stored', by: outcome.by, rule: outcome.rule };
+    }
+  }
   // Not awaited: the tool need not wait for Telegram.
-  void transport.edit(chatId, messageId, decidedApprovalCard(card, approvalOutcome(settlement)));
+  void transport.edit(chatId, messageId, decidedApprovalCard(card, outcome));
   if (!answer.allow) return answer;
   const stored: PermissionRule | undefined = answer.rule === undefined ? undefined : parseRule(answer.rule);
   return stored ? { allow: true, rule: stored } : { allow: true };

@@ -31,6 +31,8 @@ const CANCEL_REASON: Record<CardCancelReason, string> = {
 export type ApprovalOutcome =
   | { kind: 'allowed'; by: string }
   | { kind: 'allowed_for_session'; by: string; rule: string }
+  /** `Allow for session` pressed, but the rule could not be written to metadata.json: allowed this once. */
+  | { kind: 'allowed_rule_not_stored'; by: string; rule: string }
   | { kind: 'denied'; by: string; reason?: string }
   | { kind: 'timed_out'; afterMs: number }
   | { kind: 'cancelled'; why: CardCancelReason };
@@ -53,6 +55,8 @@ export function approvalOutcomeLine(outcome: ApprovalOutcome): string {
       return `✅ Allowed by ${short(outcome.by, MAX_NAME)}`;
     case 'allowed_for_session':
       return `✅ Allowed for this session by ${short(outcome.by, MAX_NAME)} (rule: <code>${short(outcome.rule)}</code>)`;
+    case 'allowed_rule_not_stored':
+      return `✅ Allowed once by ${short(outcome.by, MAX_NAME)}; the rule <code>${short(outcome.rule)}</code> could not be stored, so the next such call asks again`;
     case 'denied':
       return outcome.reason
         ? `❌ Denied by ${short(outcome.by, MAX_NAME)}: ${short(outcome.reason)}`
