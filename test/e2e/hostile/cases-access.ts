@@ -7,7 +7,7 @@ import { COMMANDS } from '../../../src/telegram/commands/help.ts';
 import { NO_LONGER_PENDING } from '../../../src/telegram/copy/control.ts';
 import { OWNER_ID, STRANGER_ID } from '../harness.ts';
 import { NAME_RULE_REPLY } from './cases-names.ts';
-import { ESCAPED_COMMAND } from './model.ts';
+import { ESCAPED_PATH } from './model.ts';
 import {
   type CaseGroup,
   type HostileCase,
@@ -124,14 +124,15 @@ export const accessGroups: CaseGroup[] = [
       forged('64 bytes of junk', 'z'.repeat(64), EXPIRED_BUTTON),
       {
         name: 'a tool call full of terminal escapes, shown on its approval card',
-        input: (p) => p.owner('run the escaped command'),
-        expect: { reply: /Bash/ },
-        after: (p, [card]) => {
+        input: (p) => p.owner('write the escaped path'),
+        expect: { reply: (message) => message.replyMarkup !== undefined && /Write/.test(message.text) },
+        after: (p, messages) => {
+          const card = messages.find((message) => message.replyMarkup);
           if (!card) throw new Error('no card');
           expect(card.text).toContain('␛[2J␛[31mharmless␛[0m␛]0;pwned␇');
           expect(card.text).toContain('⟨U+202E⟩txt.exe <b>&amp; </code></pre>');
           expect(hidingCharacters(card.text)).toEqual([]);
-          expect(ESCAPED_COMMAND).toContain('\u001b');
+          expect(ESCAPED_PATH).toContain('\u001b');
           const deny = p.buttonData(OWNER_ID, card.messageId).find((d) => d.endsWith(':d'));
           if (!deny) throw new Error(`no Deny on the card: ${card.text}`);
           p.saved.set('deny', { messageId: card.messageId, data: deny });

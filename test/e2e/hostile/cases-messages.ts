@@ -66,13 +66,13 @@ export const messageGroups: CaseGroup[] = [
       {
         name: 'text of 4096 characters, the most one message holds',
         input: (p) => p.owner('A'.repeat(4096)),
-        expect: { replies: [/^You said: A+$/, /^A+$/] },
+        expect: { replies: [/^You said:/, /A+$/] },
         after: (_, messages) => expect(count(messages.map((m) => m.text).join(''), 'A')).toBe(4096),
       },
       {
         name: '10 000 characters pasted (the client sends three messages)',
         input: (p) => [p.owner('B'.repeat(4096)), p.owner('C'.repeat(4096)), p.owner('D'.repeat(1808))],
-        expect: { replies: [/^You said: B+$/, /^B+$/, /^You said: C+$/, /^C+$/, /^You said: D+$/] },
+        expect: { replies: [/^You said:/, /B+$/, /^You said:/, /C+$/, /^You said:/, /D+$/] },
         after: (_, messages) => {
           const all = messages.map((m) => m.text).join('');
           expect([count(all, 'B'), count(all, 'C'), count(all, 'D')]).toEqual([4096, 4096, 1808]);
@@ -98,7 +98,7 @@ export const messageGroups: CaseGroup[] = [
             bytes: Buffer.from('n\n'),
             caption: 'E'.repeat(4096),
           }),
-        expect: { replies: [/^You said: .*E+$/s] },
+        expect: { replies: [/^You said:/, /E+$/] },
         timeoutMs: 40_000,
       },
     ],
@@ -206,7 +206,7 @@ export const messageGroups: CaseGroup[] = [
     cases: [
       ['/foo', 'Unknown command /foo. /help lists the commands.'],
       ['/FOO bar', 'Unknown command /FOO. /help lists the commands.'],
-      ['/compact', 'Unknown command /compact. /help lists the commands.'],
+      ['/rm_rf', 'Unknown command /rm_rf. /help lists the commands.'],
       ['/new@other_bot x', 'Unknown command /new@other_bot. /help lists the commands.'],
       [
         '/a_very_long_command_name_that_goes_on',

@@ -14,7 +14,9 @@ const markdownCase = ([label, markdown]: [string, string]): HostileCase => {
         message.text.includes(mark) || (message.document?.bytes.toString('utf8').includes(mark) ?? false),
     },
     after: (_, messages) => {
-      for (const message of messages) expect(message.text).not.toContain('\ufffd');
+      // A split never cuts a surrogate pair (a NUL from the model may show as U+FFFD: it is made visible).
+      if (!markdown.includes('\u0000'))
+        for (const message of messages) expect(message.text).not.toContain('\ufffd');
     },
     timeoutMs: 40_000,
   };

@@ -35,9 +35,12 @@ export const MEGABYTE_ANSWER = Array.from(
   (_, i) => `line ${String(i).padStart(5, '0')} ${'m'.repeat(50)}`,
 ).join('\n');
 
-/** A command whose escapes would clear a terminal, recolour it, retitle it and reverse the text. */
-export const ESCAPED_COMMAND =
-  'echo \u001b[2J\u001b[31mharmless\u001b[0m\u001b]0;pwned\u0007 \u202Etxt.exe <b>&amp; </code></pre>';
+/**
+ * A file path whose escapes would clear a terminal, recolour and retitle it, and reverse the text.
+ * (Claude Code itself refuses a Bash command with control characters before asking; a path it asks about.)
+ */
+export const ESCAPED_PATH =
+  '/tmp/\u001b[2J\u001b[31mharmless\u001b[0m\u001b]0;pwned\u0007 \u202Etxt.exe <b>&amp; </code></pre>';
 
 export const hostileModel: Script = (turn) => {
   const [result] = turn.toolResults;
@@ -46,11 +49,11 @@ export const hostileModel: Script = (turn) => {
   const markdown = PATHOLOGICAL_MARKDOWN[text.replace(/^answer /, '')];
   if (text.startsWith('answer ') && markdown !== undefined) return { text: markdown };
   if (text === 'answer a megabyte') return { text: MEGABYTE_ANSWER };
-  if (text === 'run the escaped command')
+  if (text === 'write the escaped path')
     return {
       toolUse: {
-        name: 'Bash',
-        input: { command: ESCAPED_COMMAND, description: '\u001b[8mhidden\u001b[0m \u202Edescription' },
+        name: 'Write',
+        input: { file_path: ESCAPED_PATH, content: '\u001b[8mhidden\u001b[0m \u202Econtent </pre>' },
       },
     };
   if (text.startsWith('send file '))
