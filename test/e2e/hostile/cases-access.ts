@@ -5,6 +5,7 @@ import { STRANGER_REPLY } from '../../../src/telegram/auth.ts';
 import { unlistedGroupNotice } from '../../../src/telegram/chat-policy.ts';
 import { COMMANDS } from '../../../src/telegram/commands/help.ts';
 import { NO_LONGER_PENDING } from '../../../src/telegram/copy/control.ts';
+import type { BotMessage } from '../../fakes/telegram/index.ts';
 import { OWNER_ID, STRANGER_ID } from '../harness.ts';
 import { NAME_RULE_REPLY } from './cases-names.ts';
 import { ESCAPED_PATH } from './model.ts';
@@ -19,6 +20,12 @@ import {
 
 const EXPIRED_BUTTON = 'That button has expired.';
 const COMMAND_NAMES = [...new Set(['start', ...COMMANDS.map((command) => command.command)])];
+
+/** An approval card: its buttons include Deny (callback data `p:<id>:d`). */
+const hasDeny = (message: BotMessage): boolean =>
+  (message.replyMarkup?.inline_keyboard.flat() ?? []).some((button) =>
+    String(button.callback_data).endsWith(':d'),
+  );
 
 const strangerSays = (text: string): HostileCase => ({
   name: `a stranger: ${text}`,
@@ -125,9 +132,10 @@ export const accessGroups: CaseGroup[] = [
       {
         name: 'a tool call full of terminal escapes, shown on its approval card',
         input: (p) => p.owner('write the escaped path'),
-        expect: { reply: (message) => message.replyMarkup !== undefined && /Write/.test(message.text) },
+        // The card, not the turn's status line (whose Stop button is the only one it has).
+        expect: { reply: hasDeny },
         after: (p, messages) => {
-          const card = messages.find((message) => message.replyMarkup);
+          const card = messages.find(hasDeny);
           if (!card) throw new Error('no card');
           expect(card.text).toContain('␛[2J␛[31mharmless␛[0m␛]0;pwned␇');
           expect(card.text).toContain('⟨U+202E⟩txt.exe <b>&amp; </code></pre>');

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { fileTooBig } from '../../../src/telegram/copy/files.ts';
 import { FORWARDED_COMMAND_REPLY } from '../../../src/telegram/copy/sessions.ts';
-import type { Update } from '../../fakes/telegram/index.ts';
-import { OWNER_ID } from '../harness.ts';
+import type { BotMessage, Update } from '../../fakes/telegram/index.ts';
+import { delay, OWNER_ID, waitUntil } from '../harness.ts';
 import {
   type CaseGroup,
   DOWNLOAD_LIMIT_MB,
@@ -20,6 +20,26 @@ export const EDIT_REPLY =
   'Edits are not passed on: Claude got your original text. Send the correction as a new message.';
 const MB = 1024 * 1024;
 const count = (text: string, char: string) => text.split(char).length - 1;
+
+/**
+ * Every character of an echo arrived, once: the pieces of a split answer come one by one, so this
+ * waits for the counts to be reached, then checks none came twice.
+ */
+async function echoedWhole(p: Probe, messages: BotMessage[], wanted: Record<string, number>): Promise<void> {
+  const since = (messages[0]?.messageId ?? 1) - 1;
+  const counts = () => {
+    const all = p.tg
+      .messages(OWNER_ID)
+      .filter((m) => m.messageId > since)
+      .map((m) => m.text)
+      .join('');
+    return Object.fromEntries(Object.keys(wanted).map((char) => [char, count(all, char)]));
+  };
+  const reached = () => Object.entries(wanted).every(([char, n]) => (counts()[char] ?? 0) >= n);
+  await waitUntil(reached, 15_000, () => `characters that arrived: ${JSON.stringify(counts())}`);
+  await delay(500);
+  expect(counts()).toEqual(wanted);
+}
 
 /** The inbox of `alpha` after a document arrived: what names the bot gave the files. */
 const inbox = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
@@ -67,16 +87,14 @@ export const messageGroups: CaseGroup[] = [
         name: 'text of 4096 characters, the most one message holds',
         input: (p) => p.owner('A'.repeat(4096)),
         expect: { replies: [/^You said:/, /A+$/] },
-        after: (_, messages) => expect(count(messages.map((m) => m.text).join(''), 'A')).toBe(4096),
+        after: (p, messages) => echoedWhole(p, messages, { A: 4096 }),
       },
       {
         name: '10 000 characters pasted (the client sends three messages)',
         input: (p) => [p.owner('B'.repeat(4096)), p.owner('C'.repeat(4096)), p.owner('D'.repeat(1808))],
-        expect: { replies: [/^You said:/, /B+$/, /^You said:/, /C+$/, /^You said:/, /D+$/] },
-        after: (_, messages) => {
-          const all = messages.map((m) => m.text).join('');
-          expect([count(all, 'B'), count(all, 'C'), count(all, 'D')]).toEqual([4096, 4096, 1808]);
-        },
+        // Sent at once they arrive within the batch window: one turn, one echo of all three.
+        expect: { replies: [/^You said:/, /B+$/, /C+$/, /D+$/] },
+        after: (p, messages) => echoedWhole(p, messages, { B: 4096, C: 4096, D: 1808 }),
         timeoutMs: 60_000,
       },
       {
