@@ -1,9 +1,10 @@
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
-import { Bot, type Context } from 'grammy';
+import { Bot, type Context, type MiddlewareFn } from 'grammy';
 import type { Logger } from '../logging.ts';
 import { type ApiOptions, apiClientOptions, configureApi } from './api.ts';
 import { allowlist } from './auth.ts';
 import { COMMANDS } from './commands/help.ts';
+import { FORWARDED_COMMAND_REPLY } from './copy/sessions.ts';
 import type { TelegramJournal } from './journal.ts';
 import { orderingKey } from './ordering.ts';
 
@@ -47,12 +48,29 @@ export function createBot(options: BotOptions): Bot {
     ),
   );
   bot.use(sequentialize(orderingKey));
+  bot.use(refuseForwardedCommands);
   bot.catch(async (error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
     await tellHandlerFailed(error.ctx, logger);
   });
   return bot;
 }
+
+/**
+ * A forwarded `/archive x` or `/new x` quotes someone else: running it would let whoever wrote it
+ * act through the owner. Forwarded text without a command at its start goes on to Claude as usual.
+ */
+const refuseForwardedCommands: MiddlewareFn<Context> = async (ctx, next) => {
+  const message = ctx.message;
+  const startsWithCommand = message?.entities?.some(
+    (entity) => entity.type === 'bot_command' && entity.offset === 0,
+  );
+  if (message?.forward_origin && startsWithCommand) {
+    await ctx.reply(FORWARDED_COMMAND_REPLY);
+    return;
+  }
+  await next();
+};
 
 /** The answers to updates no feature claimed: an owner's message is never met with silence. */
 export function installFallbacks(bot: Bot): void {

@@ -4,6 +4,7 @@ import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { pollAfterHandling } from '../../src/telegram/api.ts';
 import { createBot, HANDLER_FAILED_REPLY, installFallbacks } from '../../src/telegram/bot.ts';
+import { FORWARDED_COMMAND_REPLY } from '../../src/telegram/copy/sessions.ts';
 import { captureLogger } from '../sessions/helpers.ts';
 import { buttonUpdate, offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
 
@@ -39,6 +40,28 @@ describe('the bot around its features', () => {
     expect(replies()).toHaveLength(1);
     expect(replies()[0]).toMatch(/edit/i);
     expect(replies()[0]).toMatch(/new message/i);
+  });
+
+  it('a forwarded command is not run: it quotes someone else; forwarded text goes on', async () => {
+    const ran: string[] = [];
+    const feature = new Composer<Context>();
+    feature.command('archive', () => {
+      ran.push('archive');
+    });
+    feature.on('message:text', () => {
+      ran.push('text');
+    });
+    const { bot: b, replies } = bot(() => [feature]);
+    const forwarded = (text: string): Update => {
+      const update = textUpdate(OWNER, text);
+      const origin = { type: 'user', sender_user: { id: 9, is_bot: false, first_name: 'Eve' }, date: 1 };
+      return { ...update, message: { ...update.message, forward_origin: origin } } as Update;
+    };
+    await b.handleUpdate(forwarded('/archive work'));
+    expect(replies()).toEqual([FORWARDED_COMMAND_REPLY]);
+    await b.handleUpdate(forwarded('what does this mean?'));
+    await b.handleUpdate(textUpdate(OWNER, '/archive work'));
+    expect(ran).toEqual(['text', 'archive']);
   });
 
   it("a stranger's edit runs nothing and leaves an audit line", async () => {

@@ -31,6 +31,21 @@ function botWith(manager: Partial<SessionManager>, failing: Record<string, strin
 }
 
 describe('session buttons', () => {
+  it('a forged switch button with an invalid name hears the naming rule and switches nothing', async () => {
+    let switched = false;
+    const { bot, replies } = botWith({
+      switchTo: async () => {
+        switched = true;
+        return { ok: true, kind: 'switched', name: 'x' };
+      },
+    });
+    await bot.handleUpdate(buttonUpdate(OWNER, 'switch:../../etc'));
+    expect(replies()).toEqual([
+      'Session names are 1–32 letters, digits, - or _, starting with a letter or digit.',
+    ]);
+    expect(switched).toBe(false);
+  });
+
   it('a press Telegram no longer lets the bot answer (too old) still gets the switch confirmed in the chat', async () => {
     const switched: string[] = [];
     const { bot, replies } = botWith(
@@ -156,6 +171,10 @@ describe("SPEC.md's session commands, through the session manager", () => {
     ]);
     expect(await say('what now?')).toEqual([]);
     expect(queued).toEqual(['test-session']);
+    // An invalid name hears the rule, not "use /new ../x", and the active session stays.
+    const rule = 'Session names are 1–32 letters, digits, - or _, starting with a letter or digit.';
+    expect(await say('/session ../x')).toEqual([rule]);
+    expect(await say('/session \u0430lpha')).toEqual([rule]);
     expect(processes.map((p) => [p.session, p.sent])).toEqual([
       ['test-session', ['what now?']],
       ['second', []],

@@ -1,5 +1,6 @@
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { SessionManager } from '../../sessions/manager.ts';
+import { isValidName } from '../../sessions/names.ts';
 import type { PersonaLibrary } from '../../sessions/personas.ts';
 import type { Session } from '../../sessions/session-store.ts';
 import { resumingText } from '../copy/lifecycle.ts';
@@ -53,14 +54,14 @@ export function sessionCommands(deps: {
       await replyWithSessionList(ctx, manager, SESSION_USAGE);
       return;
     }
-    await ctx.reply(sessionOutcomeText(await manager.switchTo(ctx.chat.id, name)));
+    await ctx.reply(sessionOutcomeText(await switchOrRefuse(manager, ctx.chat.id, name)));
   });
 
   commands.callbackQuery(new RegExp(`^${SWITCH_PREFIX}(.+)$`), async (ctx) => {
     const name = ctx.match[1] ?? '';
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return ctx.answerCallbackQuery();
-    const text = sessionOutcomeText(await manager.switchTo(chatId, name));
+    const text = sessionOutcomeText(await switchOrRefuse(manager, chatId, name));
     // Only a toast: a press Telegram no longer accepts an answer for must still get the reply below.
     await ctx
       .answerCallbackQuery({ text: truncateUtf16(text, CALLBACK_ANSWER_LIMIT) })
@@ -94,6 +95,15 @@ export function sessionCommands(deps: {
   });
 
   return commands;
+}
+
+/**
+ * An invalid name (`../x`, a Cyrillic look-alike, a forged button) hears the naming rule: "doesn't
+ * exist, use /new ../x" would suggest a command that can only fail, and echo whatever it hides.
+ */
+async function switchOrRefuse(manager: SessionManager, chatId: number, name: string) {
+  if (!isValidName(name)) return { ok: false, reason: 'invalid_name', name } as const;
+  return manager.switchTo(chatId, name);
 }
 
 async function replyWithSessionList(

@@ -5,6 +5,7 @@
 import { formatBytes } from '../../homelab/format.ts';
 import type { ArchiveInfo } from '../../sessions/archive.ts';
 import type { ArchiveRequestOutcome } from '../../sessions/archiver.ts';
+import { visible } from '../cards/visible.ts';
 
 export const ARCHIVE_USAGE = 'Usage: /archive <name>';
 export const ARCHIVE_BUTTON_CANCEL = 'Cancel';
@@ -33,7 +34,8 @@ export function archiveCardSettledText(name: string, how: 'confirmed' | 'cancell
 export function archiveRefusedText(outcome: Extract<ArchiveRequestOutcome, { ok: false }>): string {
   switch (outcome.reason) {
     case 'invalid_name':
-      return `'${outcome.name}' is not a session name: nothing archived. ${ARCHIVE_USAGE}`;
+      // Shown with its hiding characters made visible: a U+202E would reverse the rest of the line.
+      return `'${visible(outcome.name)}' is not a session name: nothing archived. ${ARCHIVE_USAGE}`;
     case 'not_found':
       return `Session '${outcome.name}' doesn't exist: nothing archived. /sessions lists them.`;
     case 'failed':

@@ -91,6 +91,10 @@ export function sessionListText(heading: string, sessions: SessionListEntry[]): 
   return [heading, ...lines].join('\n');
 }
 
+/** A forwarded message is someone else's words: a command at its start is not the owner's order. */
+export const FORWARDED_COMMAND_REPLY =
+  "That forwarded message starts with a command, and I don't run commands from forwarded messages. Send it yourself if you mean it.";
+
 /** A message that starts with a command the bot does not have. */
 export function unknownCommandText(command: string): string {
   return `Unknown command ${command}. /help lists the commands.`;

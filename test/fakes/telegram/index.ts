@@ -16,6 +16,13 @@ import {
   userSendsText,
   userSendsVoice,
 } from './user.ts';
+import {
+  type DiceEmoji,
+  type OtherContent,
+  userEditsText,
+  userForwardsText,
+  userSendsOther,
+} from './user-more.ts';
 
 export { checkTelegramHtml } from './check.ts';
 export type { EntityType, HtmlParseResult, MessageEntity } from './html.ts';
@@ -25,7 +32,7 @@ export { DEFAULT_RATE_LIMITS } from './limits.ts';
 export { tinyOggOpus } from './media.ts';
 export type { MessageMatch } from './reader.ts';
 export type { BotMessage, CallRecord, Draft, Update } from './state.ts';
-export type { FaultKind, PhotoInput };
+export type { DiceEmoji, FaultKind, OtherContent, PhotoInput };
 
 export interface FakeTelegramOptions {
   token?: string;
@@ -85,7 +92,26 @@ export interface FakeTelegram {
     bytes: Buffer;
     firstName?: string;
   }): Update;
-  pressButton(input: { userId: number; chatId?: number; messageId: number; data: string }): Update;
+  /** A sticker, poll, location, contact or dice message (`kind` says which). */
+  sendOther(input: OtherContent & { userId: number; chatId?: number; firstName?: string }): Update;
+  /** Text forwarded from someone else (`message.forward_origin`). */
+  forwardText(input: {
+    userId: number;
+    chatId?: number;
+    text: string;
+    from: { userId: number; firstName: string } | { hiddenName: string };
+    firstName?: string;
+  }): Update;
+  /** The user edits their own text message `messageId`: an `edited_message` update. */
+  editText(input: { userId: number; chatId?: number; messageId: number; text: string }): Update;
+  /** `forged`: callback data no button carries, as a modified client can send (still 1–64 bytes). */
+  pressButton(input: {
+    userId: number;
+    chatId?: number;
+    messageId: number;
+    data: string;
+    forged?: boolean;
+  }): Update;
   nextMessage(chatId: number, options?: { timeoutMs?: number }): Promise<BotMessage>;
   waitForMessage(chatId: number, match: MessageMatch, options?: { timeoutMs?: number }): Promise<BotMessage>;
   messages(chatId: number): BotMessage[];
@@ -147,6 +173,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     sendAlbum: (input) => userSendsAlbum(state, input),
     sendDocument: (input) => userSendsDocument(state, input),
     sendVoice: (input) => userSendsVoice(state, input),
+    sendOther: (input) => userSendsOther(state, input),
+    forwardText: (input) => userForwardsText(state, input),
+    editText: (input) => userEditsText(state, input),
     pressButton: (input) => userPressesButton(state, input),
     nextMessage: (chatId, readOptions) => nextMessage(state, chatId, readOptions),
     waitForMessage: (chatId, match, readOptions) => waitForMessage(state, chatId, match, readOptions),

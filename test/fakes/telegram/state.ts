@@ -11,9 +11,14 @@ export interface ChatInfo {
 }
 
 /** Where the Bot API server keeps a file, by kind; the folder names are the public server's. */
-export type FileFolder = 'documents' | 'photos' | 'voice';
+export type FileFolder = 'documents' | 'photos' | 'voice' | 'stickers';
 
-const DEFAULT_EXTENSION: Record<FileFolder, string> = { documents: '', photos: '.jpg', voice: '.oga' };
+const DEFAULT_EXTENSION: Record<FileFolder, string> = {
+  documents: '',
+  photos: '.jpg',
+  voice: '.oga',
+  stickers: '.webp',
+};
 
 export interface StoredFile {
   fileId: string;

@@ -10,11 +10,11 @@ export interface UserMessageInput {
   firstName?: string;
 }
 
-function userObject(userId: number, firstName: string): Record<string, unknown> {
+export function userObject(userId: number, firstName: string): Record<string, unknown> {
   return { id: userId, is_bot: false, first_name: firstName, language_code: 'en' };
 }
 
-function postUserMessage(
+export function postUserMessage(
   state: FakeTelegramState,
   input: UserMessageInput,
   content: Record<string, unknown>,
@@ -46,8 +46,22 @@ function postUserMessage(
   return state.enqueue({ message: telegram });
 }
 
+/** What a Telegram client sends at most in one message: longer text is split (the user's own limit). */
+export const USER_TEXT_LIMIT = 4096;
+
+/** Throws as a Telegram client would refuse to send it: empty, or over `limit` UTF-16 code units. */
+export function checkUserText(text: string, what: string, limit = USER_TEXT_LIMIT): void {
+  if (text.length === 0) throw new Error(`a ${what} cannot be empty`);
+  if (text.length > limit)
+    throw new Error(
+      `a ${what} is at most ${limit} characters (a client splits longer text), got ${text.length}`,
+    );
+}
+
 function withCaption(caption: string | undefined): Record<string, unknown> {
   if (caption === undefined || caption === '') return {};
+  // 1024 for most users, 4096 with Telegram Premium: the fake takes the larger.
+  checkUserText(caption, 'caption');
   const entities = findBotCommands(caption);
   return { caption, ...(entities.length > 0 ? { caption_entities: entities } : {}) };
 }
@@ -56,6 +70,7 @@ export function userSendsText(
   state: FakeTelegramState,
   input: UserMessageInput & { text: string; replyToMessageId?: number },
 ): Update {
+  checkUserText(input.text, 'text message');
   const entities = findBotCommands(input.text);
   const chatId = input.chatId ?? input.userId;
   const repliedTo =
@@ -135,15 +150,25 @@ export function userSendsVoice(
   ]);
 }
 
+/** Telegram's bounds on callback_data, which a modified client can still fill with anything. */
+const CALLBACK_DATA_MAX_BYTES = 64;
+
+/**
+ * A press on a button of a bot message. `forged`: a modified client asks with callback data that no
+ * button carries (or carried); the message must still exist, and the data fit Telegram's 1–64 bytes.
+ */
 export function userPressesButton(
   state: FakeTelegramState,
-  input: UserMessageInput & { messageId: number; data: string },
+  input: UserMessageInput & { messageId: number; data: string; forged?: boolean },
 ): Update {
   const chatId = input.chatId ?? input.userId;
   const stored = state.liveMessage(chatId, input.messageId);
   if (!stored?.bot)
     throw new Error(`chat ${chatId} has no bot message ${input.messageId} to press a button on`);
-  if (!findCallbackButton(stored.bot.replyMarkup, input.data)) {
+  const bytes = Buffer.byteLength(input.data);
+  if (bytes === 0 || bytes > CALLBACK_DATA_MAX_BYTES)
+    throw new Error(`callback_data is 1-${CALLBACK_DATA_MAX_BYTES} bytes, got ${bytes}`);
+  if (!input.forged && !findCallbackButton(stored.bot.replyMarkup, input.data)) {
     const available = (stored.bot.replyMarkup?.inline_keyboard.flat() ?? [])
       .map((button) => JSON.stringify(button.callback_data))
       .join(', ');

@@ -82,6 +82,18 @@ describe('renderMarkdown: answers far beyond one message', () => {
     for (const chunk of parsed) expect(chunk.text.length).toBeLessThanOrEqual(4096);
   });
 
+  it('keeps every character of an echoed full-length message, its continuation marks aside', () => {
+    // The hostile-input e2e echo: a 4096-character message after "You said: ", then three pasted
+    // messages batched into one turn (joined by newlines).
+    const echoed = `You said: ${'A'.repeat(4096)}`;
+    const batched = `You said: ${'B'.repeat(4096)}\n${'C'.repeat(4096)}\n${'D'.repeat(1808)}`;
+    for (const markdown of [echoed, batched]) {
+      const chunks = renderMarkdown(markdown);
+      expectSendable(chunks);
+      expect(unmarked(chunks).join('').replace(/\s/g, '')).toBe(markdown.replace(/\s/g, ''));
+    }
+  });
+
   it('keeps a long bold stretch bold on both sides of the cut', () => {
     const sentence = 'This whole warning is important and must stay bold. ';
     const chunks = renderMarkdown(`**${sentence.repeat(120).trim()}**`);
