@@ -192,11 +192,7 @@ export async function startApp(settings: Settings): Promise<void> {
       ? new JournalTurns({
           journal,
           deferDone: inbound.telegram.deferDone.bind(inbound.telegram),
-          pendingCount: (session) =>
-            manager
-              .unansweredWork()
-              .filter((work) => work.session === session)
-              .reduce((sum, work) => sum + work.unanswered, 0),
+          queuedRefs: (session) => manager.running(session)?.refs ?? { turn: [], queued: [] },
           afterOutput: (session, task) => output.afterOutput(session, task),
           logger,
         })
@@ -211,7 +207,7 @@ export async function startApp(settings: Settings): Promise<void> {
   const batcher = new TextBatcher({
     windowMs: settings.batchWindowMs,
     timers: systemTimers,
-    submit: textSubmitter({ manager, output, delivery, coalesce: settings.batchWindowMs > 0 }),
+    submit: textSubmitter({ manager, output, delivery, coalesce: settings.batchWindowMs > 0, turns }),
     logger,
   });
   const homelab = createHomelab({ settings, logger });
@@ -232,7 +228,7 @@ export async function startApp(settings: Settings): Promise<void> {
     batcher.closer(),
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
-    controlCommands({ manager, output }),
+    controlCommands({ manager, output, turns }),
     lifecycleCommands({ manager }),
     archiveCommands({
       archiver,
@@ -262,7 +258,7 @@ export async function startApp(settings: Settings): Promise<void> {
       manager,
       personas,
       output,
-      // Without a window every message goes at once, through the path the inbound journal follows.
+      // Without a window every message goes at once; with one, the batch carries its updates.
       ...(settings.batchWindowMs > 0 ? { batcher } : {}),
       modelOf: (session) => preferences.modelOf(session),
       ...(turns ? { turns } : {}),
