@@ -260,4 +260,78 @@ describe('the bot killed with a batch window (BATCH_WINDOW_MS)', () => {
     await waitUntil(() => answersWithLine(world, 'after the deploy') === 1, 30_000);
     expect(asked.get('deploy')).toBe(before + 1);
   }, 180_000);
+
+  it('/stop and `!` finish exactly the messages they concern: nothing is run or answered again after a kill', async () => {
+    closeGate();
+    world.say('hold stop');
+    await waitUntil(() => askedWithLine('hold stop') === 1, 30_000);
+    world.say('dropped by stop');
+    // The command closes the batch first: the text is queued behind the running turn, then dropped.
+    world.say('/stop');
+    await world.tg.waitForMessage(chat, 'Stopped. Dropped 1 queued message(s).', { timeoutMs: 30_000 });
+
+    world.say('hold bang');
+    await waitUntil(() => askedWithLine('hold bang') === 1, 30_000);
+    world.say('waiting behind');
+    await waitUntil(async () => {
+      const id = updateIdOf(await journalText(world), 'waiting behind');
+      return id !== undefined && (await journalText(world)).includes(`{"k":"turn","id":${id},`);
+    }, 30_000);
+    world.say('! now first');
+    for (const line of ['now first', 'waiting behind'])
+      await waitUntil(
+        () => answersWithLine(world, line) === 1,
+        30_000,
+        () => world.bot?.output() ?? '',
+      );
+    // Everything is finished in the journal: the interrupted turns, the dropped text, the rest.
+    await waitUntil(async () => unfinishedIn(await journalText(world)).length === 0, 30_000);
+    await killBot(world);
+    openGate();
+
+    await world.startBot({ BATCH_WINDOW_MS: '300' }, 60_000);
+    world.say('after the stops');
+    await waitUntil(() => answersWithLine(world, 'after the stops') === 1, 30_000);
+    expect(askedWithLine('dropped by stop')).toBe(0);
+    expect(answersWithLine(world, 'dropped by stop')).toBe(0);
+    for (const line of ['hold stop', 'hold bang'])
+      expect({ line, asked: askedWithLine(line) }).toEqual({ line, asked: 1 });
+    for (const line of ['now first', 'waiting behind'])
+      expect({ line, answers: answersWithLine(world, line) }).toEqual({ line, answers: 1 });
+  }, 180_000);
 });
+
+interface JournalLine {
+  k: string;
+  id?: number;
+  update?: { message?: { text?: string } };
+}
+
+/** The journal's whole lines (one being written as it is read is left out). */
+function journalLines(journal: string): JournalLine[] {
+  return journal.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line) as JournalLine];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The update id of the journal's update record whose message says `text`. */
+function updateIdOf(journal: string, text: string): number | undefined {
+  for (const record of journalLines(journal)) {
+    if (record.k === 'update' && record.update?.message?.text === text) return record.id;
+  }
+  return undefined;
+}
+
+/** The update ids the journal holds unfinished (recorded, never marked done). */
+function unfinishedIn(journal: string): number[] {
+  const open = new Set<number>();
+  for (const record of journalLines(journal)) {
+    if (record.k === 'update' && record.id !== undefined) open.add(record.id);
+    if (record.k === 'done' && record.id !== undefined) open.delete(record.id);
+  }
+  return [...open];
+}
