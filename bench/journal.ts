@@ -183,6 +183,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(journalTable(result));
   console.log(
     `\nThe baseline is a write + fdatasync of one update's line on a plain file, alternating with the\n` +
-      `journal's own samples in this run. ${os.cpus().length} cores, 1-min load average ${(os.loadavg()[0] ?? 0).toFixed(1)}.`,
+      `journal's own samples in this run. ${os.cpus().length} cores, 1-min load average ${(os.loadavg()[0] ?? 0).toFixed(1)}.\n` +
+      `Record + done are two durable writes (the floor is the two-fsync row): a done mark left to share\n` +
+      `the next record's fsync would leave an answered message to be replayed by a crash until then.\n` +
+      `Done is off the handler's path; updates arriving together share fsyncs (the batch row).`,
   );
 }
