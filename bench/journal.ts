@@ -184,8 +184,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(
     `\nThe baseline is a write + fdatasync of one update's line on a plain file, alternating with the\n` +
       `journal's own samples in this run. ${os.cpus().length} cores, 1-min load average ${(os.loadavg()[0] ?? 0).toFixed(1)}.\n` +
-      `Record + done are two durable writes (the floor is the two-fsync row): a done mark left to share\n` +
-      `the next record's fsync would leave an answered message to be replayed by a crash until then.\n` +
+      `Record + done are two durable writes (the floor is the two-fsync row). A done mark written at once\n` +
+      `but fsynced only with the next record survives a killed bot, not a power cut: until that fsync,\n` +
+      `a power cut would replay an answered message (answered twice), so each mark keeps its own.\n` +
       `Done is off the handler's path; updates arriving together share fsyncs (the batch row).`,
   );
 }
