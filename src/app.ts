@@ -270,6 +270,7 @@ export async function startApp(settings: Settings): Promise<void> {
       token: settings.botToken,
       maxDownloadBytes: settings.maxDownloadBytes,
       ...(settings.transcribe ? { transcribe: createTranscriber({ settings: settings.transcribe }) } : {}),
+      turns,
       logger,
     }),
   );
