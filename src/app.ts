@@ -193,11 +193,7 @@ export async function startApp(settings: Settings): Promise<void> {
       ? new JournalTurns({
           journal,
           deferDone: inbound.telegram.deferDone.bind(inbound.telegram),
-          pendingCount: (session) =>
-            manager
-              .unansweredWork()
-              .filter((work) => work.session === session)
-              .reduce((sum, work) => sum + work.unanswered, 0),
+          queuedRefs: (session) => manager.running(session)?.refs ?? { turn: [], queued: [] },
           afterOutput: (session, task) => output.afterOutput(session, task),
           logger,
         })
@@ -212,7 +208,7 @@ export async function startApp(settings: Settings): Promise<void> {
   const batcher = new TextBatcher({
     windowMs: settings.batchWindowMs,
     timers: systemTimers,
-    submit: textSubmitter({ manager, output, delivery, coalesce: settings.batchWindowMs > 0 }),
+    submit: textSubmitter({ manager, output, delivery, coalesce: settings.batchWindowMs > 0, turns }),
     logger,
   });
   const homelab = createHomelab({ settings, logger });
@@ -233,7 +229,7 @@ export async function startApp(settings: Settings): Promise<void> {
     batcher.closer(),
     helpCommand(),
     homelabCommands({ homelab, delivery, logger }),
-    controlCommands({ manager, output }),
+    controlCommands({ manager, output, turns }),
     lifecycleCommands({ manager }),
     archiveCommands({
       archiver,
@@ -263,7 +259,7 @@ export async function startApp(settings: Settings): Promise<void> {
       manager,
       personas,
       output,
-      // Without a window every message goes at once, through the path the inbound journal follows.
+      // Without a window every message goes at once; with one, the batch carries its updates.
       ...(settings.batchWindowMs > 0 ? { batcher } : {}),
       modelOf: (session) => preferences.modelOf(session),
       ...(turns ? { turns } : {}),
@@ -275,6 +271,7 @@ export async function startApp(settings: Settings): Promise<void> {
       token: settings.botToken,
       maxDownloadBytes: settings.maxDownloadBytes,
       ...(settings.transcribe ? { transcribe: createTranscriber({ settings: settings.transcribe }) } : {}),
+      turns,
       logger,
     }),
   );

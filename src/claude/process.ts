@@ -86,6 +86,11 @@ export class ClaudeSession {
     return this.queue.origins;
   }
 
+  /** The callers' refs (see `send`) of the message being answered, and of every message queued. */
+  get refs(): { turn: readonly number[]; queued: readonly number[] } {
+    return { turn: this.queue.turnRefs, queued: this.queue.queuedRefs };
+  }
+
   get pid(): number | undefined {
     return this.runner?.pid;
   }
@@ -103,11 +108,16 @@ export class ClaudeSession {
 
   /**
    * Queues a message; it is answered after everything sent before it. Never blocks. The events of
-   * its turn carry `origin`, so a session used from two chats answers each in its own.
+   * its turn carry `origin`, so a session used from two chats answers each in its own. `refs`:
+   * the caller's ids for it, readable in `refs` while it is queued (coalesced text keeps both's).
    */
-  send(content: UserContent, origin?: MessageOrigin, options: { coalesce?: boolean } = {}): void {
+  send(
+    content: UserContent,
+    origin?: MessageOrigin,
+    options: { coalesce?: boolean; refs?: readonly number[] } = {},
+  ): void {
     if (this.closed) throw new Error('ClaudeSession: send after close');
-    this.queue.add(content, origin, options.coalesce);
+    this.queue.add(content, origin, options.coalesce, options.refs);
     if (this.held) {
       this.emit({ type: 'error', ...this.missingConversation() }, origin);
       return;
@@ -156,9 +166,13 @@ export class ClaudeSession {
   }
 
   /** Interrupts the turn being answered and makes `content` the next turn, ahead of those waiting. */
-  async sendNext(content: UserContent, origin?: MessageOrigin): Promise<void> {
+  async sendNext(
+    content: UserContent,
+    origin?: MessageOrigin,
+    options: { refs?: readonly number[] } = {},
+  ): Promise<void> {
     if (this.closed) throw new Error('ClaudeSession: send after close');
-    this.queue.putFirst({ content, origin });
+    this.queue.putFirst({ content, origin, ...(options.refs ? { refs: options.refs } : {}) });
     if (!this.runner) this.launch();
     if (!(await this.interruptTurn())) this.pump();
   }

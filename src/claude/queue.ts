@@ -8,6 +8,11 @@ export type UserContent = SDKUserMessage['message']['content'];
 export interface QueuedMessage {
   content: UserContent;
   origin: MessageOrigin | undefined;
+  /**
+   * The caller's own ids for this message (the inbound journal's update ids), opaque here: they
+   * say exactly which messages are still queued, whatever order turns end or are dropped in.
+   */
+  refs?: readonly number[];
   /** Claude asked for a tool while answering it: part of what it asked for may be done. */
   toolsAsked?: boolean;
 }
@@ -41,11 +46,26 @@ export class TurnQueue {
     return [this.inFlight, ...this.waiting].flatMap((queued) => (queued ? [queued.origin] : []));
   }
 
+  /** The refs of the message being answered. */
+  get turnRefs(): readonly number[] {
+    return this.inFlight?.refs ?? [];
+  }
+
+  /** The refs of every message being answered or waiting (held ones too). */
+  get queuedRefs(): number[] {
+    return [this.inFlight, ...this.waiting].flatMap((queued) => queued?.refs ?? []);
+  }
+
   /**
    * Queues a message. With `coalesce`, text joins the last waiting text of the same origin instead,
-   * so what the owner sent while Claude was busy becomes one turn.
+   * so what the owner sent while Claude was busy becomes one turn (carrying both messages' refs).
    */
-  add(content: UserContent, origin: MessageOrigin | undefined, coalesce = false): void {
+  add(
+    content: UserContent,
+    origin: MessageOrigin | undefined,
+    coalesce = false,
+    refs: readonly number[] = [],
+  ): void {
     const last = this.waiting.at(-1);
     if (
       coalesce &&
@@ -55,9 +75,10 @@ export class TurnQueue {
       typeof content === 'string'
     ) {
       last.content = `${last.content}\n${content}`;
+      last.refs = [...(last.refs ?? []), ...refs];
       return;
     }
-    this.waiting.push({ content, origin });
+    this.waiting.push({ content, origin, ...(refs.length > 0 ? { refs } : {}) });
   }
 
   /** The next message for Claude, now in flight; none while one is in flight or none waits. */

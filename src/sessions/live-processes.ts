@@ -6,13 +6,19 @@ import type { ChatId } from './chat-store.ts';
 import type { Persona } from './personas.ts';
 import type { Session, SessionStore } from './session-store.ts';
 
+/** `refs`: the inbound journal's update ids of the message, carried opaquely while it is queued. */
+export interface SendOptions {
+  coalesce?: boolean;
+  refs?: readonly number[];
+}
+
 /** What the manager needs of a running Claude Code process (src/claude/ provides it). */
 export interface LiveProcess {
   /**
    * `origin`: the chat that sent it; the events of its turn carry it back. `coalesce`: joins the
    * chat's text already waiting, so it is answered as one turn.
    */
-  send(content: UserContent, origin: ChatId, options?: { coalesce?: boolean }): void;
+  send(content: UserContent, origin: ChatId, options?: SendOptions): void;
   /** Switches the model live (undefined: the default). Absent: the process cannot. */
   setModel?(model: string | undefined): Promise<void>;
   on(listener: (event: ClaudeEvent, origin: ChatId | undefined) => void): () => void;
@@ -29,7 +35,9 @@ export interface LiveProcess {
   /** Interrupts the turn being answered and drops the messages waiting (held ones too). */
   stop(): Promise<{ interrupted: boolean; dropped: number }>;
   /** Interrupts the turn being answered; `text` is the next turn, ahead of those waiting. */
-  sendNext(text: string, origin: ChatId): Promise<void>;
+  sendNext(text: string, origin: ChatId, options?: Pick<SendOptions, 'refs'>): Promise<void>;
+  /** The `refs` of the message being answered, and of every message queued (the inbound journal's). */
+  readonly refs?: { turn: readonly number[]; queued: readonly number[] };
   /** Ends a usage-limit hold, dropping what it held: how many, or undefined when none was on. */
   dropHeld(): number | undefined;
   /** The slash commands the process knows. */

@@ -7,6 +7,7 @@ import { SessionLifecycle } from './lifecycle.ts';
 import {
   type LiveProcess,
   LiveProcesses,
+  type SendOptions,
   type SessionEventSink,
   type StartProcess,
 } from './live-processes.ts';
@@ -119,20 +120,26 @@ export class SessionManager {
    * Queues `content` for the chat's active session, starting its process if need be; never dropped.
    * Text, or content blocks (a photo's image with its caption, a saved file's path: issue 11).
    * `coalesce`: joins the chat's text still waiting there (batching), so it goes as one turn.
-   * `onQueued` runs the moment it is queued, before any event of its turn (the inbound journal).
+   * `onQueued` runs the moment it is queued, before any event of its turn, and `refs` stay readable
+   * in the process's `refs` while it is queued (the inbound journal).
    */
   send(
     chatId: ChatId,
     content: UserContent,
-    options: { coalesce?: boolean; onQueued?: (session: string) => void } = {},
+    options: SendOptions & { onQueued?: (session: string) => void } = {},
   ): Promise<SendOutcome> {
     const { onQueued, ...sendOptions } = options;
     return this.deliver(chatId, (process) => process.send(content, chatId, sendOptions), onQueued);
   }
 
   /** Interrupts the active session's turn; `text` is its next turn, ahead of what waits. */
-  sendNext(chatId: ChatId, text: string): Promise<SendOutcome> {
-    return this.deliver(chatId, (process) => process.sendNext(text, chatId));
+  sendNext(
+    chatId: ChatId,
+    text: string,
+    options: Pick<SendOptions, 'refs'> & { onQueued?: (session: string) => void } = {},
+  ): Promise<SendOutcome> {
+    const { onQueued, ...sendOptions } = options;
+    return this.deliver(chatId, (process) => process.sendNext(text, chatId, sendOptions), onQueued);
   }
 
   /** Interrupts the turn of the chat's active session and drops its waiting messages. */

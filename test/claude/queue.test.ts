@@ -81,4 +81,19 @@ describe('TurnQueue', () => {
     queue.finishTurn();
     expect(queue.startNext()?.content).toBe('three');
   });
+
+  it("carries each message's refs while it is queued: coalesced text keeps both, a message put first keeps its own", () => {
+    const queue = new TurnQueue();
+    queue.add('one', 1, true, [10]);
+    queue.startNext();
+    queue.add('two', 1, true, [11]);
+    queue.add('three', 1, true, [12, 13]);
+    queue.putFirst({ content: 'now', origin: 1, refs: [14] });
+    expect(queue.turnRefs).toEqual([10]);
+    expect(queue.queuedRefs).toEqual([10, 14, 11, 12, 13]);
+    queue.finishTurn();
+    expect(queue.startNext()?.refs).toEqual([14]);
+    expect(queue.dropWaiting().map((message) => message.refs)).toEqual([[11, 12, 13]]);
+    expect(queue.queuedRefs).toEqual([14]);
+  });
 });

@@ -159,3 +159,179 @@ describe('the bot killed and started again', () => {
     expect(answers(world, 'queued')).toBe(1);
   }, 180_000);
 });
+
+/** How many answers carry `line` (batched messages are answered together, one line each). */
+const answersWithLine = (world: World, line: string) =>
+  world.tg
+    .messages(chat)
+    .filter(
+      (message) =>
+        message.text?.startsWith('You said: ') && message.text.slice(10).split('\n').includes(line),
+    ).length;
+
+/** How many times the model was asked a turn with `line` in it. */
+const askedWithLine = (line: string) =>
+  [...asked].filter(([text]) => text.split('\n').includes(line)).reduce((sum, [, count]) => sum + count, 0);
+
+describe('the bot killed with a batch window (BATCH_WINDOW_MS)', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ script });
+    await world.startBot({ BATCH_WINDOW_MS: '300' }, 60_000);
+    world.say('/new batches');
+    await world.tg.waitForMessage(chat, "Session 'batches' created.");
+  }, 60_000);
+  afterAll(async () => {
+    openGate();
+    await world?.close();
+  }, 30_000);
+
+  it('a batch still waiting for its window to close is answered once after the restart', async () => {
+    await world.bot?.stop('SIGTERM');
+    // A window long enough that the kill below surely comes while the batch waits.
+    await world.startBot({ BATCH_WINDOW_MS: '60000' }, 60_000);
+    world.say('waiting one');
+    world.say('waiting two');
+    await waitUntil(async () => {
+      const text = await journalText(world);
+      return world.tg.pendingUpdates() === 0 && text.includes('waiting one') && text.includes('waiting two');
+    }, 30_000);
+    await killBot(world);
+    expect(askedWithLine('waiting one') + askedWithLine('waiting two')).toBe(0);
+
+    await world.startBot({ BATCH_WINDOW_MS: '300' }, 60_000);
+    for (const line of ['waiting one', 'waiting two'])
+      await waitUntil(
+        () => answersWithLine(world, line) === 1,
+        60_000,
+        () => world.bot?.output() ?? '',
+      );
+    world.say('after the batch');
+    await waitUntil(() => answersWithLine(world, 'after the batch') === 1, 30_000);
+    for (const line of ['waiting one', 'waiting two'])
+      expect({ line, answers: answersWithLine(world, line) }).toEqual({ line, answers: 1 });
+  }, 180_000);
+
+  it('a batch whose turn was running is answered once after the restart; its updates stay unfinished until then', async () => {
+    closeGate();
+    world.say('hold batch one');
+    world.say('hold batch two');
+    world.say('hold batch three');
+    await waitUntil(
+      () => askedWithLine('hold batch three') === 1 && world.tg.pendingUpdates() === 0,
+      30_000,
+      () => world.bot?.output() ?? '',
+    );
+    await killBot(world);
+    // Each update's turn began, none was finished: the journal holds them all.
+    const text = await journalText(world);
+    for (const line of ['hold batch one', 'hold batch two', 'hold batch three']) expect(text).toContain(line);
+    expect(text).not.toMatch(/"k":"tools"/);
+    openGate();
+
+    await world.startBot({ BATCH_WINDOW_MS: '300' }, 60_000);
+    for (const line of ['hold batch one', 'hold batch two', 'hold batch three'])
+      await waitUntil(
+        () => answersWithLine(world, line) === 1,
+        60_000,
+        () => world.bot?.output() ?? '',
+      );
+    world.say('after the running batch');
+    await waitUntil(() => answersWithLine(world, 'after the running batch') === 1, 30_000);
+    for (const line of ['hold batch one', 'hold batch two', 'hold batch three'])
+      expect({ line, answers: answersWithLine(world, line) }).toEqual({ line, answers: 1 });
+  }, 180_000);
+
+  it('a batched turn cut off while using tools is told, not run again', async () => {
+    closeGate();
+    const before = asked.get('deploy') ?? 0;
+    world.say('deploy');
+    await waitUntil(async () => (await journalText(world)).includes('"k":"tools"'), 30_000);
+    await waitUntil(() => world.tg.pendingUpdates() === 0, 10_000);
+    await killBot(world);
+    openGate();
+
+    await world.startBot({ BATCH_WINDOW_MS: '300' }, 60_000);
+    const notice = await world.tg.waitForMessage(chat, 'The bot restarted while Claude was using tools', {
+      timeoutMs: 30_000,
+    });
+    expect(notice.text).toContain('“deploy”');
+    world.say('after the deploy');
+    await waitUntil(() => answersWithLine(world, 'after the deploy') === 1, 30_000);
+    expect(asked.get('deploy')).toBe(before + 1);
+  }, 180_000);
+
+  it('/stop and `!` finish exactly the messages they concern: nothing is run or answered again after a kill', async () => {
+    closeGate();
+    world.say('hold stop');
+    await waitUntil(() => askedWithLine('hold stop') === 1, 30_000);
+    world.say('dropped by stop');
+    // The command closes the batch first: the text is queued behind the running turn, then dropped.
+    world.say('/stop');
+    await world.tg.waitForMessage(chat, 'Stopped. Dropped 1 queued message(s).', { timeoutMs: 30_000 });
+
+    world.say('hold bang');
+    await waitUntil(() => askedWithLine('hold bang') === 1, 30_000);
+    world.say('waiting behind');
+    await waitUntil(async () => {
+      const id = updateIdOf(await journalText(world), 'waiting behind');
+      return id !== undefined && (await journalText(world)).includes(`{"k":"turn","id":${id},`);
+    }, 30_000);
+    world.say('! now first');
+    for (const line of ['now first', 'waiting behind'])
+      await waitUntil(
+        () => answersWithLine(world, line) === 1,
+        30_000,
+        () => world.bot?.output() ?? '',
+      );
+    // Everything is finished in the journal: the interrupted turns, the dropped text, the rest.
+    await waitUntil(async () => unfinishedIn(await journalText(world)).length === 0, 30_000);
+    await killBot(world);
+    openGate();
+
+    await world.startBot({ BATCH_WINDOW_MS: '300' }, 60_000);
+    world.say('after the stops');
+    await waitUntil(() => answersWithLine(world, 'after the stops') === 1, 30_000);
+    expect(askedWithLine('dropped by stop')).toBe(0);
+    expect(answersWithLine(world, 'dropped by stop')).toBe(0);
+    for (const line of ['hold stop', 'hold bang'])
+      expect({ line, asked: askedWithLine(line) }).toEqual({ line, asked: 1 });
+    for (const line of ['now first', 'waiting behind'])
+      expect({ line, answers: answersWithLine(world, line) }).toEqual({ line, answers: 1 });
+  }, 180_000);
+});
+
+interface JournalLine {
+  k: string;
+  id?: number;
+  update?: { message?: { text?: string } };
+}
+
+/** The journal's whole lines (one being written as it is read is left out). */
+function journalLines(journal: string): JournalLine[] {
+  return journal.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line) as JournalLine];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The update id of the journal's update record whose message says `text`. */
+function updateIdOf(journal: string, text: string): number | undefined {
+  for (const record of journalLines(journal)) {
+    if (record.k === 'update' && record.update?.message?.text === text) return record.id;
+  }
+  return undefined;
+}
+
+/** The update ids the journal holds unfinished (recorded, never marked done). */
+function unfinishedIn(journal: string): number[] {
+  const open = new Set<number>();
+  for (const record of journalLines(journal)) {
+    if (record.k === 'update' && record.id !== undefined) open.add(record.id);
+    if (record.k === 'done' && record.id !== undefined) open.delete(record.id);
+  }
+  return [...open];
+}

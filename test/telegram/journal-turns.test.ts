@@ -26,7 +26,7 @@ const death = { exitCode: null, signal: 'SIGKILL' as const, cause: undefined };
 let dataDir: string;
 let cleanup: () => Promise<void>;
 let journal: InboundJournal;
-/** The session's Claude queue as the claude side holds it: update ids, the one answered first. */
+/** The session's Claude queue as the claude side holds it: each message's refs, the one answered first. */
 let queue: number[][];
 /** Output tasks waiting for "the chat output was sent". */
 let outputTasks: Array<() => Promise<void>>;
@@ -44,7 +44,7 @@ beforeEach(async () => {
   turns = new JournalTurns({
     journal,
     deferDone: () => 0,
-    pendingCount: () => queue.length,
+    queuedRefs: () => ({ turn: queue[0] ?? [], queued: queue.flat() }),
     afterOutput: (_session, task) => outputTasks.push(task),
     logger: silent,
   });
@@ -126,5 +126,76 @@ describe('following a message through its turn', () => {
     turns.event(SESSION, { type: 'error', kind: 'process_gave_up', death, unanswered: 3 } as ClaudeEvent);
     await outputSent();
     expect(states()).toEqual({ 4: 'received' });
+  });
+});
+
+describe('turns ending out of queue order', () => {
+  it('`!` puts a message first: the interrupted turn, then it, are finished; the one still waiting is not', async () => {
+    send(1);
+    send(2);
+    // `!` from update 3: first in line, the turn for 1 is interrupted.
+    queue.splice(1, 0, [3]);
+    turns.handed(SESSION, CHAT, [3]);
+    queue.shift();
+    turns.event(SESSION, { ...completed, interrupted: true } as ClaudeEvent);
+    await outputSent();
+    expect(Object.keys(states())).toEqual(['2', '3', '4']);
+
+    turns.event(SESSION, tool);
+    queue.shift();
+    turns.event(SESSION, completed);
+    await outputSent();
+    expect(states()).toEqual({ 2: 'turn', 4: 'received' });
+  });
+
+  it('/stop: the dropped messages are finished once its reply went, the interrupted one with its turn', async () => {
+    send(1);
+    send(2);
+    send(3);
+    queue.length = 1; // 2 and 3 dropped; 1 still being answered until its turn ends
+    turns.settle(SESSION);
+    await outputSent();
+    expect(Object.keys(states())).toEqual(['1', '4']);
+    queue.shift();
+    turns.event(SESSION, completed);
+    await outputSent();
+    expect(states()).toEqual({ 4: 'received' });
+  });
+
+  it('a batch of updates is one message: tools and done apply to all of them', async () => {
+    queue.push([1, 2, 3]);
+    turns.handed(SESSION, CHAT, [1, 2, 3]);
+    turns.event(SESSION, tool);
+    turns.event(SESSION, tool);
+    await Promise.all([1, 2, 3].map((id) => journal.markToolsUsed(id)));
+    expect(states()).toEqual({ 1: 'tools', 2: 'tools', 3: 'tools', 4: 'received' });
+    expect(turns.unfinished(SESSION, CHAT)).toBe(1);
+    queue.shift();
+    turns.event(SESSION, completed);
+    expect(states()).toHaveProperty('1');
+    await outputSent();
+    expect(states()).toEqual({ 4: 'received' });
+  });
+
+  it('a batch coalesced into the text already waiting is finished with that turn, not before', async () => {
+    send(4, OTHER_CHAT);
+    queue.push([1]);
+    turns.handed(SESSION, CHAT, [1]);
+    queue[1]?.push(2, 3); // coalesced: one waiting message now carries 1, 2 and 3
+    turns.handed(SESSION, CHAT, [2, 3]);
+    queue.shift();
+    turns.event(SESSION, completed);
+    await outputSent();
+    expect(states()).toEqual({ 1: 'turn', 2: 'turn', 3: 'turn' });
+    turns.event(SESSION, tool);
+    queue.shift();
+    turns.event(SESSION, { type: 'error', kind: 'process_restarting_after_tools', death });
+    await outputSent();
+    expect(states()).toEqual({});
+  });
+
+  it('an update taken over that never reached Claude is finished once the chat was told', async () => {
+    await turns.notQueued([1, 2]);
+    expect(states()).toEqual({ 3: 'received', 4: 'received' });
   });
 });

@@ -5,6 +5,7 @@ import { sumUsage } from '../../sessions/usage.ts';
 import { sessionOutcomeText } from '../copy/sessions.ts';
 import { CANCEL_HELD_BUTTON, heldCancelledText, STOP_BUTTON, stoppedText } from '../copy/stop.ts';
 import { sessionUsageText, usageText } from '../copy/usage.ts';
+import type { JournalTurns } from '../journal-turns.ts';
 import { truncateUtf16 } from '../render/index.ts';
 import type { SessionOutput } from '../session-output.ts';
 
@@ -38,13 +39,20 @@ export function forwardsToClaude(name: string, known: ClaudeCommand[]): boolean 
  * forwarded to the active session. Installed before the session commands, whose catch-all
  * answers the commands nobody claims with `Unknown command`.
  */
-export function controlCommands(deps: { manager: SessionManager; output: SessionOutput }): Composer<Context> {
-  const { manager, output } = deps;
+export function controlCommands(deps: {
+  manager: SessionManager;
+  output: SessionOutput;
+  /** The inbound journal: `!` and forwarded commands are followed to the end of their turn. */
+  turns?: Pick<JournalTurns, 'sendOptions' | 'settle'> | undefined;
+}): Composer<Context> {
+  const { manager, output, turns } = deps;
   const commands = new Composer<Context>();
 
   commands.command('stop', async (ctx) => {
     const stopped = await manager.stopTurn(ctx.chat.id);
     await ctx.reply(stopped.ok ? stoppedText(stopped) : sessionOutcomeText(stopped));
+    // The reply counts what was dropped: those messages are told, so finished.
+    if (stopped.ok) turns?.settle(stopped.session);
   });
 
   commands.command('usage', async (ctx) => {
@@ -65,20 +73,23 @@ export function controlCommands(deps: { manager: SessionManager; output: Session
   });
 
   commands.callbackQuery(new RegExp(`^${STOP_PREFIX}(.+)$`), async (ctx) => {
-    const text = stoppedText(await manager.stopSession(ctx.match[1] ?? ''));
-    await answerThenReply(ctx, text);
+    const name = ctx.match[1] ?? '';
+    await answerThenReply(ctx, stoppedText(await manager.stopSession(name)));
+    turns?.settle(name);
   });
 
   commands.callbackQuery(new RegExp(`^${CANCEL_HELD_PREFIX}(.+)$`), async (ctx) => {
-    const text = heldCancelledText(manager.dropHeld(ctx.match[1] ?? ''));
+    const name = ctx.match[1] ?? '';
+    const text = heldCancelledText(manager.dropHeld(name));
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     await answerThenReply(ctx, text);
+    turns?.settle(name);
   });
 
   commands.on('message:text', async (ctx, next) => {
     const text = ctx.message.text;
     if (text.startsWith('!') && text.length > 1) {
-      const sent = await manager.sendNext(ctx.chat.id, text.slice(1).trimStart());
+      const sent = await manager.sendNext(ctx.chat.id, text.slice(1).trimStart(), turns?.sendOptions(ctx));
       if (sent.ok) output.queued(ctx.chat.id, sent.session);
       else await ctx.reply(sessionOutcomeText(sent));
       return;
@@ -89,7 +100,11 @@ export function controlCommands(deps: { manager: SessionManager; output: Session
     if (!command) return next();
     const name = text.slice(1, command.length).split('@')[0] ?? '';
     if (!forwardsToClaude(name, await manager.claudeCommands(ctx.chat.id))) return next();
-    const sent = await manager.send(ctx.chat.id, `/${name}${text.slice(command.length)}`);
+    const sent = await manager.send(
+      ctx.chat.id,
+      `/${name}${text.slice(command.length)}`,
+      turns?.sendOptions(ctx),
+    );
     if (sent.ok) output.queued(ctx.chat.id, sent.session);
     else await ctx.reply(sessionOutcomeText(sent));
   });

@@ -30,9 +30,9 @@ export function sessionCommands(deps: {
   personas: PersonaLibrary;
   output: SessionOutput;
   /** The inbound journal follows each message to the end of its turn; absent without a journal. */
-  turns?: Pick<JournalTurns, 'handedUpdate'>;
+  turns?: Pick<JournalTurns, 'sendOptions' | 'takeOver'>;
   /** Plain text goes through it (BATCH_WINDOW_MS); without one, each message is sent at once. */
-  batcher?: { add(chatId: number, text: string): Promise<void> };
+  batcher?: { add(chatId: number, text: string, updateId?: number): Promise<void> };
   /** Each session's model, for the list. */
   modelOf?: (session: Session) => Promise<string | undefined>;
 }): Composer<Context> {
@@ -80,12 +80,10 @@ export function sessionCommands(deps: {
       return;
     }
     if (deps.batcher) {
-      await deps.batcher.add(ctx.chat.id, text);
+      await deps.batcher.add(ctx.chat.id, text, turns?.takeOver(ctx));
       return;
     }
-    const sent = await manager.send(ctx.chat.id, text, {
-      onQueued: (session) => turns?.handedUpdate(ctx, session),
-    });
+    const sent = await manager.send(ctx.chat.id, text, turns?.sendOptions(ctx));
     if (!sent.ok) {
       await ctx.reply(sessionOutcomeText(sent));
       return;

@@ -4,6 +4,8 @@ import type { DeliveryTimers } from '../delivery/timers.ts';
 
 interface Pending {
   texts: string[];
+  /** The updates the texts came from (those the inbound journal took over). */
+  updateIds: number[];
   timer?: unknown;
 }
 
@@ -27,18 +29,23 @@ export class TextBatcher {
     private readonly deps: {
       windowMs: number;
       timers: DeliveryTimers;
-      /** Hands a closed batch (its texts joined by newlines) to the session; never throws. */
-      submit: (chatId: number, text: string) => Promise<void>;
+      /** Hands a closed batch (its texts joined by newlines, and its updates) to the session. */
+      submit: (chatId: number, text: string, updateIds: number[]) => Promise<void>;
       logger: Logger;
     },
   ) {}
 
-  /** A text message; resolves at once when batching, or once it is handed over when not. */
-  async add(chatId: number, text: string): Promise<void> {
-    if (this.deps.windowMs <= 0) return this.handOver(chatId, [text]);
-    const pending = this.pending.get(chatId) ?? { texts: [] };
+  /**
+   * A text message; resolves at once when batching, or once it is handed over when not.
+   * `updateId`: its update, which stays unfinished in the inbound journal until the batch's turn is.
+   */
+  async add(chatId: number, text: string, updateId?: number): Promise<void> {
+    const ids = updateId === undefined ? [] : [updateId];
+    if (this.deps.windowMs <= 0) return this.handOver(chatId, [text], ids);
+    const pending = this.pending.get(chatId) ?? { texts: [], updateIds: [] };
     this.pending.set(chatId, pending);
     pending.texts.push(text);
+    pending.updateIds.push(...ids);
     if (pending.timer !== undefined) this.deps.timers.clearTimeout(pending.timer);
     pending.timer = this.deps.timers.setTimeout(() => void this.close(chatId), this.deps.windowMs);
   }
@@ -49,7 +56,7 @@ export class TextBatcher {
     if (pending) {
       this.pending.delete(chatId);
       if (pending.timer !== undefined) this.deps.timers.clearTimeout(pending.timer);
-      void this.handOver(chatId, pending.texts);
+      void this.handOver(chatId, pending.texts, pending.updateIds);
     }
     await this.chains.get(chatId);
   }
@@ -68,11 +75,11 @@ export class TextBatcher {
     };
   }
 
-  private handOver(chatId: number, texts: string[]): Promise<void> {
+  private handOver(chatId: number, texts: string[], updateIds: number[]): Promise<void> {
     const text = texts.join('\n');
     const next = (this.chains.get(chatId) ?? Promise.resolve()).then(() =>
       this.deps
-        .submit(chatId, text)
+        .submit(chatId, text, updateIds)
         .catch((error: unknown) =>
           this.deps.logger.error({ err: error, chatId }, 'could not hand a message to its session'),
         ),

@@ -11,6 +11,7 @@ import {
   transcriptShown,
   VOICE_NOT_CONFIGURED,
 } from '../copy/files.ts';
+import type { JournalTurns } from '../journal-turns.ts';
 import { AlbumCollector, type AlbumTimers } from './album.ts';
 import type { DownloadOutcome } from './download.ts';
 import {
@@ -24,11 +25,19 @@ import { photosTurn, type TurnContent } from './turns.ts';
 
 export type DeliverOutcome = { ok: true } | { ok: false; message: string };
 
+/** The inbound journal's hold on a turn's updates: `refs` go into the Claude queue, `onQueued` hands them over. */
+export interface DeliverOptions {
+  refs?: readonly number[];
+  onQueued?: (session: string) => void;
+}
+
 export interface InboundDeps {
   /** The directory of the chat's active session; a sentence for the owner when there is none. */
   sessionDirOf(chatId: number): Promise<{ ok: true; dir: string } | { ok: false; message: string }>;
   /** Hands a turn to the chat's active session (phase B: the session manager's send). */
-  deliver(chatId: number, content: TurnContent): Promise<DeliverOutcome>;
+  deliver(chatId: number, content: TurnContent, options?: DeliverOptions): Promise<DeliverOutcome>;
+  /** The inbound journal follows each turn's updates to the end of the turn; absent without one. */
+  turns?: Pick<JournalTurns, 'sendOptions' | 'takeOver' | 'handed' | 'notQueued'> | undefined;
   apiRoot: string;
   token: string;
   maxDownloadBytes: number;
@@ -53,6 +62,8 @@ interface AlbumPart {
   caption?: string;
   photo: Promise<PhotoOutcome>;
   reply: (text: string) => Promise<unknown>;
+  /** Taken over from the journal middleware: finished with the album's turn. */
+  updateId?: number;
 }
 
 export function inboundFiles(deps: InboundDeps): Composer<Context> {
@@ -80,14 +91,21 @@ export function inboundFiles(deps: InboundDeps): Composer<Context> {
     };
   }
 
-  async function deliver(chatId: number, content: TurnContent, reply: (text: string) => Promise<unknown>) {
-    const outcome = await deps.deliver(chatId, content);
+  async function deliver(
+    chatId: number,
+    content: TurnContent,
+    reply: (text: string) => Promise<unknown>,
+    options?: DeliverOptions,
+  ) {
+    const outcome = await deps.deliver(chatId, content, options);
     if (!outcome.ok) await reply(outcome.message);
   }
 
   const albums = new AlbumCollector<AlbumPart>((mediaGroupId, parts) => {
     const first = parts[0];
     if (!first) return;
+    const updateIds = parts.flatMap((part) => (part.updateId === undefined ? [] : [part.updateId]));
+    let queued = false;
     void (async () => {
       const outcomes = await Promise.all(parts.map((part) => part.photo));
       const photos = outcomes.flatMap((outcome) => (outcome.kind === 'saved' ? [outcome.photo] : []));
@@ -95,10 +113,18 @@ export function inboundFiles(deps: InboundDeps): Composer<Context> {
       if (refused) await first.reply(notSavedText(refused));
       if (photos.length === 0) return;
       const caption = parts.find((part) => part.caption)?.caption;
-      await deliver(first.chatId, photosTurn(photos, caption), first.reply);
-    })().catch((error: unknown) =>
-      deps.logger.error({ err: error, mediaGroupId }, 'album could not be delivered'),
-    );
+      await deliver(first.chatId, photosTurn(photos, caption), first.reply, {
+        refs: updateIds,
+        onQueued: (session) => {
+          queued = true;
+          deps.turns?.handed(session, first.chatId, updateIds);
+        },
+      });
+    })()
+      .finally(() => (queued ? undefined : deps.turns?.notQueued(updateIds)))
+      .catch((error: unknown) =>
+        deps.logger.error({ err: error, mediaGroupId }, 'album could not be delivered'),
+      );
   }, deps.timers);
 
   composer.on('message:photo', async (ctx) => {
@@ -112,17 +138,19 @@ export function inboundFiles(deps: InboundDeps): Composer<Context> {
     if (mediaGroupId !== undefined) {
       // Not awaited: the next photos of the album must reach the collector within its quiet window.
       photo.catch(() => undefined);
+      const updateId = deps.turns?.takeOver(ctx);
       albums.add(`${ctx.chat.id}:${mediaGroupId}`, {
         chatId: ctx.chat.id,
         photo,
         reply,
         ...(caption ? { caption } : {}),
+        ...(updateId === undefined ? {} : { updateId }),
       });
       return;
     }
     const outcome = await photo;
     if (outcome.kind !== 'saved') return void (await reply(notSavedText(outcome)));
-    await deliver(ctx.chat.id, photosTurn([outcome.photo], caption), reply);
+    await deliver(ctx.chat.id, photosTurn([outcome.photo], caption), reply, deps.turns?.sendOptions(ctx));
   });
 
   composer.on('message:document', async (ctx) => {
@@ -130,7 +158,7 @@ export function inboundFiles(deps: InboundDeps): Composer<Context> {
     if (!target) return;
     const outcome = await receiveDocument(target, ctx.message.document, ctx.message.caption);
     if (outcome.kind !== 'turn') return void (await ctx.reply(notSavedText(outcome)));
-    await deliver(ctx.chat.id, outcome.content, (text) => ctx.reply(text));
+    await deliver(ctx.chat.id, outcome.content, (text) => ctx.reply(text), deps.turns?.sendOptions(ctx));
   });
 
   composer.on(['message:voice', 'message:audio'], async (ctx) => {
@@ -153,7 +181,7 @@ export function inboundFiles(deps: InboundDeps): Composer<Context> {
         return void (await ctx.reply(transcriptionFailed(outcome.failure, outcome.audioPath)));
       case 'transcribed':
         await ctx.reply(transcriptShown(outcome.text));
-        await deliver(ctx.chat.id, outcome.content, (text) => ctx.reply(text));
+        await deliver(ctx.chat.id, outcome.content, (text) => ctx.reply(text), deps.turns?.sendOptions(ctx));
     }
   });
 

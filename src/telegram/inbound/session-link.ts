@@ -22,8 +22,8 @@ export function activeSessionLink(deps: SessionLinkDeps): Pick<InboundDeps, 'ses
       if (!session) return { ok: false, message: NO_ACTIVE_SESSION };
       return { ok: true, dir: session.dir };
     },
-    async deliver(chatId, content) {
-      const sent = await deps.manager.send(chatId, content);
+    async deliver(chatId, content, options) {
+      const sent = await deps.manager.send(chatId, content, options);
       if (!sent.ok) return { ok: false, message: sessionOutcomeText(sent) };
       deps.output.queued(chatId, sent.session);
       return { ok: true };

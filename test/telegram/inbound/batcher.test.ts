@@ -10,19 +10,32 @@ const CHAT = 7;
 function setup(windowMs: number) {
   const clock = new ManualClock();
   const turns: string[] = [];
+  const updates: number[][] = [];
   const batcher = new TextBatcher({
     windowMs,
     timers: clock,
-    submit: async (chatId, text) => {
+    submit: async (chatId, text, updateIds) => {
       turns.push(`${chatId}: ${text}`);
+      updates.push(updateIds);
     },
     logger: pino({ level: 'silent' }),
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
-  return { clock, turns, batcher, settle };
+  return { clock, turns, updates, batcher, settle };
 }
 
 describe('TextBatcher', () => {
+  it('hands each batch over with the updates its texts came from (the inbound journal finishes them with its turn)', async () => {
+    const { clock, updates, batcher, settle } = setup(1000);
+    await batcher.add(CHAT, 'a', 11);
+    await batcher.add(CHAT, 'b', 12);
+    clock.advance(1000);
+    await batcher.add(CHAT, 'c', 13);
+    await batcher.close(CHAT);
+    await settle();
+    expect(updates).toEqual([[11, 12], [13]]);
+  });
+
   it('joins messages that follow each other within the window, restarting it with each', async () => {
     const { clock, turns, batcher, settle } = setup(1500);
     await batcher.add(CHAT, 'first half');

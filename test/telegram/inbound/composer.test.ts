@@ -107,6 +107,44 @@ describe('photos, documents and voice to the active session', () => {
     ]);
   });
 
+  it("carries an album's updates into the session's queue as one turn, or finishes them once told it could not go", async () => {
+    const journal = { takenOver: [] as number[], handed: [] as number[][], notQueued: [] as number[][] };
+    const turnsDep: NonNullable<InboundDeps['turns']> = {
+      takeOver: (ctx) => {
+        journal.takenOver.push(ctx.update.update_id);
+        return ctx.update.update_id;
+      },
+      sendOptions: () => ({ refs: [], onQueued: () => undefined }),
+      handed: (_session, _chatId, ids) => void journal.handed.push([...ids]),
+      notQueued: async (ids) => void journal.notQueued.push([...ids]),
+    };
+    let refused = false;
+    start({
+      turns: turnsDep,
+      deliver: async (_chatId, content, options) => {
+        turns.push(content);
+        if (refused) return { ok: false, message: 'No active session.' };
+        options?.onQueued?.('work');
+        return { ok: true };
+      },
+    });
+    const photos = await Promise.all([jpeg(100), jpeg(110)]);
+    tg.sendAlbum({ userId: USER, photos });
+    await waitForTurns(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(journal.takenOver).toHaveLength(2);
+    expect(journal.handed).toEqual([journal.takenOver]);
+    expect(journal.notQueued).toEqual([]);
+
+    refused = true;
+    tg.sendAlbum({ userId: USER, photos });
+    await waitForTurns(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(journal.takenOver).toHaveLength(4);
+    expect(journal.notQueued).toEqual([journal.takenOver.slice(2)]);
+    expect(journal.handed).toHaveLength(1);
+  });
+
   it('saves documents under safe names and tells Claude the path', async () => {
     start();
     tg.sendDocument({ userId: USER, fileName: '../../etc/passwd', bytes: Buffer.from('root:x:0:0') });
