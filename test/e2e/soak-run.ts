@@ -26,6 +26,8 @@ export interface SoakResult {
   leftovers: string[];
   /** DATA_DIR problems: a metadata.json that does not parse, chats.json naming a missing session. */
   inconsistencies: string[];
+  /** Milliseconds spent in each step, summed over the cycles. */
+  steps: Map<string, number>;
 }
 
 const chat = OWNER_ID;
@@ -50,30 +52,43 @@ async function archive(world: World, name: string): Promise<void> {
 }
 
 /** One life: the messages each wait for their reply, so a failure says which step it was. */
-async function cycle(world: World, i: number): Promise<void> {
+async function cycle(world: World, i: number, steps: Map<string, number>): Promise<void> {
+  let last = Date.now();
+  const step = (name: string) => {
+    steps.set(name, (steps.get(name) ?? 0) + Date.now() - last);
+    last = Date.now();
+  };
   const a = `soak-a${i}`;
   const b = `soak-b${i}`;
   await say(world, `/new ${a}`, `Session '${a}' created.`);
   await say(world, `/new ${b}`, `Session '${b}' created.`);
+  step('create');
   await say(world, `/session ${a}`, `Switched to session '${a}'.`);
+  step('switch');
   await say(world, `cycle ${i} hello`, `You said: cycle ${i} hello`);
+  step('message');
 
   const live = (await processesOf(world, a)).find((p) => p.state !== 'Z');
   if (!live) throw new Error(`${a} has no live Claude Code process right after its answer`);
   process.kill(live.pid, 'SIGKILL');
   await world.tg.waitForMessage(chat, 'Claude Code stopped unexpectedly', { timeoutMs: 30_000 });
   await say(world, `cycle ${i} after the kill`, `You said: cycle ${i} after the kill`);
+  step('kill, restart, answer');
 
   world.say(`slow cycle ${i}`);
   await modelAsked(world, `slow cycle ${i}`);
   await say(world, '/stop', 'Stopped.');
+  step('stop');
 
   await waitUntil(async () => (await processesOf(world, a)).length === 0, 30_000);
   await waitUntil(() => metadataOf(world, a).status === 'suspended', 10_000);
+  step('idle suspend');
   await say(world, `cycle ${i} resumed`, `You said: cycle ${i} resumed`);
+  step('resume');
 
   await archive(world, b);
   await archive(world, a);
+  step('archive both');
 }
 
 /** Every process with this world's HOME in its environment but the bot's own: none may stay. */
@@ -128,8 +143,9 @@ export async function runSoak(options: {
     const pid = await botPid(world);
     const start = await sampleBot(pid);
     const startedAt = Date.now();
+    const steps = new Map<string, number>();
     for (let i = 0; i < options.cycles; i++) {
-      await cycle(world, i);
+      await cycle(world, i, steps);
       if ((i + 1) % 10 === 0 || i + 1 === options.cycles) {
         const now = await sampleBot(pid);
         progress(
@@ -154,6 +170,7 @@ export async function runSoak(options: {
       zombies: (await defunctClaudes()).length,
       leftovers,
       inconsistencies: await dataDirProblems(world.dataDir),
+      steps,
     };
   } catch (error) {
     progress(`soak failed; bot output (tail):\n${world.bot?.output().slice(-3_000) ?? ''}`);
@@ -198,6 +215,13 @@ export function soakTable(result: SoakResult): string {
         '',
         '',
       ],
+      ...[...result.steps].map(([step, total]) => [
+        `  of which ${step}, per cycle (s)`,
+        '',
+        (total / 1000 / result.cycles).toFixed(1),
+        '',
+        '',
+      ]),
     ],
   );
 }
