@@ -209,6 +209,7 @@ export function loadTable(result: LoadResult): string {
         met(slowestHelp < 200),
       ],
       ['/help meanwhile, median (ms)', ms(medianHelp), '', ''],
+      ['/help meanwhile over 200 ms (count)', String(result.helpMs.filter((v) => v >= 200).length), '0', ''],
       ['first message queued -> last answer (s)', (result.wallMs / 1000).toFixed(1), '', ''],
       ['bot CPU time per turn (ms, utime+stime)', ms(cpuPerTurn), '', ''],
       ['bot RSS before / peak / after (MB)', rssRow(result), '', ''],
