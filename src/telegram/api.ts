@@ -2,6 +2,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Api, ApiClientOptions, Transformer } from 'grammy';
 import type { Logger } from '../logging.ts';
+import { type FloodLimits, paceFloodLimits, TELEGRAM_FLOOD_LIMITS } from './flood-pacing.ts';
 import { type RetryDeps, retryFailedCalls } from './retry.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface ApiOptions {
   logger: Logger;
   /** Tests shorten the waits between retries; production uses retry.ts's defaults. */
   retry?: Omit<RetryDeps, 'logger'>;
+  /** The flood limits calls are paced to (default Telegram's, flood-pacing.ts); false: none. */
+  floodLimits?: FloodLimits | false;
 }
 
 export function apiClientOptions(apiRoot: string): ApiClientOptions {
@@ -22,11 +25,14 @@ export function apiClientOptions(apiRoot: string): ApiClientOptions {
 
 /**
  * Installs the transformers every call goes through, innermost first (each `use` wraps the ones
- * before it): auto-retry waits out flood control alone (a 429's retry_after up to 30 s, at most 3
+ * before it): flood-pacing.ts holds each send until Telegram's flood limits allow it (a retry too),
+ * auto-retry waits out flood control alone (a 429's retry_after up to 30 s, at most 3
  * times; network errors and 5xx pass through to the next layer), retry.ts retries dropped connections
  * and 5xx with its bounds, and getUpdates is deferred past the handling of the batch in hand.
  */
 export function configureApi(api: Api, options: ApiOptions): Api {
+  if (options.floodLimits !== false)
+    api.config.use(paceFloodLimits(options.floodLimits ?? TELEGRAM_FLOOD_LIMITS));
   api.config.use(
     autoRetry({
       maxRetryAttempts: 3,

@@ -19,6 +19,8 @@ export interface BotOptions {
   logger: Logger;
   /** Tests shorten the waits between retries of failed calls. */
   retry?: ApiOptions['retry'];
+  /** Tests that count calls themselves may turn the bot's flood pacing off (api.ts). */
+  floodLimits?: ApiOptions['floodLimits'];
 }
 
 /**
@@ -36,7 +38,11 @@ export interface BotOptions {
 export function createBot(options: BotOptions): Bot {
   const { logger } = options;
   const bot = new Bot(options.token, { client: apiClientOptions(options.apiRoot) });
-  configureApi(bot.api, { logger, ...(options.retry ? { retry: options.retry } : {}) });
+  configureApi(bot.api, {
+    logger,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.floodLimits !== undefined ? { floodLimits: options.floodLimits } : {}),
+  });
   // Installed last, so it runs outermost: it sees exactly the batch the runner gets, after retries.
   if (options.journal) bot.api.config.use(options.journal.transformer);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardsToClaude } from '../../src/telegram/commands/control.ts';
+import { forwardsToClaude, isBotCommand } from '../../src/telegram/commands/control.ts';
 
 const known = [
   { name: 'compact', description: '', builtin: true, aliases: [] },
@@ -20,5 +20,14 @@ describe('forwardsToClaude', () => {
     expect(forwardsToClaude('stats', known)).toBe(false);
     expect(forwardsToClaude('clear', known)).toBe(false);
     expect(forwardsToClaude('frobnicate', known)).toBe(false);
+  });
+});
+
+describe('isBotCommand', () => {
+  it("names the bot's own commands, which never wait for Claude Code's list of commands", () => {
+    for (const name of ['new', 'Session', 'help', 'start', 'archive', 'timeout'])
+      expect(isBotCommand(name)).toBe(true);
+    expect(isBotCommand('compact')).toBe(false);
+    expect(isBotCommand('deploy')).toBe(false);
   });
 });

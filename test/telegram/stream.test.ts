@@ -20,7 +20,14 @@ beforeEach(async () => {
   tg = await startFakeTelegram({ now: () => clock.now() });
   tg.sendText({ userId: OWNER, text: 'hello' });
   tg.sendText({ userId: OWNER, chatId: GROUP, text: 'hello' });
-  api = createBot({ token: tg.token, apiRoot: tg.apiRoot, allowedUserIds: [OWNER], logger }).api;
+  // The stream's own pace is under test, on the fake's manual clock: no real-time flood pacing beneath it.
+  api = createBot({
+    token: tg.token,
+    apiRoot: tg.apiRoot,
+    allowedUserIds: [OWNER],
+    logger,
+    floodLimits: false,
+  }).api;
 });
 
 afterEach(async () => {

@@ -8,6 +8,7 @@ import { sessionUsageText, usageText } from '../copy/usage.ts';
 import type { JournalTurns } from '../journal-turns.ts';
 import { truncateUtf16 } from '../render/index.ts';
 import type { SessionOutput } from '../session-output.ts';
+import { COMMANDS } from './help.ts';
 
 /** callback_data prefixes of the Stop button and of a usage-limit notice's Cancel; names fit Telegram's 64 bytes. */
 export const STOP_PREFIX = 'stop:';
@@ -16,6 +17,14 @@ const CALLBACK_ANSWER_LIMIT = 200;
 
 /** Claude Code's own commands that make sense from a phone; the project's own commands go too. */
 export const PHONE_COMMANDS: readonly string[] = ['compact', 'clear', 'context', 'cost'];
+
+/**
+ * The bot's own commands (and Telegram's /start): handled by the bot without asking Claude Code
+ * which commands it knows, which waits for a process still starting.
+ */
+const BOT_COMMANDS: ReadonlySet<string> = new Set([...COMMANDS.map(({ command }) => command), 'start']);
+
+export const isBotCommand = (name: string): boolean => BOT_COMMANDS.has(name.toLowerCase());
 
 /** The buttons SessionOutput puts on a running turn's status and on a usage-limit notice. */
 export const controlButtons = {
@@ -99,7 +108,10 @@ export function controlCommands(deps: {
     );
     if (!command) return next();
     const name = text.slice(1, command.length).split('@')[0] ?? '';
-    if (!forwardsToClaude(name, await manager.claudeCommands(ctx.chat.id))) return next();
+    if (isBotCommand(name)) return next();
+    // A process ended meanwhile (idle suspend, a switch) knows no commands: the bot's catch-all answers.
+    const known = await manager.claudeCommands(ctx.chat.id).catch(() => []);
+    if (!forwardsToClaude(name, known)) return next();
     const sent = await manager.send(
       ctx.chat.id,
       `/${name}${text.slice(command.length)}`,

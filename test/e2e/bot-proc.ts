@@ -1,0 +1,48 @@
+/**
+ * The bot's own process as /proc shows it, for the load and soak runs and their benchmarks: its pid
+ * (node running src/main.ts under `npm start`), CPU time, resident memory (its children excluded)
+ * and open file descriptors.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { descendantRunning } from '../../bench/process-memory.ts';
+import type { World } from './harness.ts';
+
+/** Clock ticks per second of /proc's times (USER_HZ): 100 on every Linux this runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** The pid of the node process running the bot (npm start's child). */
+export async function botPid(world: World): Promise<number> {
+  const npm = world.bot?.child.pid;
+  if (npm === undefined) throw new Error('the bot is not running');
+  return descendantRunning(npm, 'src/main.ts');
+}
+
+/** User plus system CPU time the process has used so far, in ms (fields 14 and 15 of stat). */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After ") " the fields start at 3 (state): utime (14) is at index 11, stime (15) at 12.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** VmRSS of the process alone (not its children), in MB. */
+export async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** How many file descriptors the process holds open. */
+export async function openFds(pid: number): Promise<number> {
+  return (await readdir(`/proc/${pid}/fd`)).length;
+}
+
+export interface BotSample {
+  cpuMs: number;
+  rssMb: number;
+  fds: number;
+}
+
+export async function sampleBot(pid: number): Promise<BotSample> {
+  const [cpu, rss, fds] = await Promise.all([cpuMs(pid), rssMb(pid), openFds(pid)]);
+  return { cpuMs: cpu, rssMb: rss, fds };
+}
