@@ -7,6 +7,9 @@ import { COMMANDS } from './commands/help.ts';
 import type { TelegramJournal } from './journal.ts';
 import { orderingKey } from './ordering.ts';
 
+/** grammY's bot, for the composition root (which imports grammY only through here). */
+export type { Bot };
+
 export interface BotOptions {
   token: string;
   apiRoot: string;
