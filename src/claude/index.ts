@@ -4,8 +4,11 @@
  * `events.ts`, and `src/telegram/` (copy/claude.ts, copy/tools.ts, session-output.ts) says them.
  * Nothing here imports from `telegram/` or `sessions/`.
  *
- * - `process.ts`    ClaudeSession: one session's process, composed of the pieces below
+ * - `process.ts`    ClaudeSession: one session's turns and events, composed of the pieces below
  * - `queue.ts`      the ordered message queue; which message (and chat) each turn belongs to
+ * - `turn-control.ts` interrupt, stop, send next; the holds (usage limit, missing transcript)
+ * - `conversation.ts` the Claude conversation continued: its id, each turn's cost
+ * - `process-slot.ts` the one process at a time: started, read, replaced after a crash
  * - `supervisor.ts` after a crash: which notice, restart (3 in 10 minutes) or give up, the backoff
  * - `runner.ts`     one Claude Code process: its SDK query and its prompt stream
  * - `options.ts`    the session's settings → the SDK's `Options`

@@ -36,14 +36,17 @@ export type PermissionDecision =
 export type AskPermission = (request: PermissionRequest) => Promise<PermissionDecision>;
 
 /**
- * Told to the model (not the owner) when a tool is refused because approving from the chat is
- * not possible yet: enough for it to stop trying and explain to the owner what it could not do.
+ * Told to the model (not the owner) when a tool is refused because the session has no way to
+ * ask for approval: enough for it to stop trying and explain to the owner what it could not do.
  */
 export function refusalForModel(toolName: string): string {
   return `Permission to use ${toolName} was denied: it needs approval under this session's permission mode, and approval cannot be asked for in this session. Do not retry it; tell the user what you needed it for (a persona whose permission_mode allows it would let it run).`;
 }
 
-/** Until approvals can be given from the chat, tools that need asking are refused. */
+/**
+ * The asker of a session given none (the bot always gives one; tests and scripts may not): tools
+ * that need approval are refused, with a reason the model can act on, rather than left to the SDK.
+ */
 export const denyToolsNeedingApproval: AskPermission = async ({ toolName }) => ({
   allow: false,
   reason: refusalForModel(toolName),

@@ -1,42 +1,30 @@
 import type { PermissionMode } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
-import type { ClaudeError, ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
+import { Conversation } from './conversation.ts';
+import type { ClaudeEvent, ClaudeEventListener, MessageOrigin } from './events.ts';
 import type { ClaudeSessionOptions } from './options.ts';
 import { uptimeTicks } from './proc-scan.ts';
-import { type QueuedMessage, TurnQueue, type UserContent } from './queue.ts';
-import { type ClaudeCommand, ClaudeRunner } from './runner.ts';
-import { CrashSupervisor, deathOf } from './supervisor.ts';
-import { ClaudeTranslator, missingConversationOf } from './translate.ts';
-import { TurnCostMeter } from './turn-cost.ts';
-import { holdQueue, systemHoldTimers, UsageHold, usageLimitOf } from './usage-limit.ts';
+import { ProcessSlot } from './process-slot.ts';
+import { TurnQueue, type UserContent } from './queue.ts';
+import type { ClaudeCommand, ClaudeRunner } from './runner.ts';
+import { isUntoldError, type StopResult, TurnControl } from './turn-control.ts';
+import { systemHoldTimers } from './usage-limit.ts';
 
 export type { ClaudeSessionOptions } from './options.ts';
 export type { UserContent } from './queue.ts';
 export type { ClaudeCommand } from './runner.ts';
+export type { StopResult } from './turn-control.ts';
 
 /** `held`: Claude Code has no transcript to resume; messages wait for `startFresh()`. */
 export type ClaudeSessionState = 'starting' | 'idle' | 'busy' | 'held' | 'closed';
-
-/** What a stop did: interrupted the turn being answered, dropped `dropped` waiting messages. */
-export interface StopResult {
-  interrupted: boolean;
-  dropped: number;
-}
-
-/** The errors an interrupted turn ends in: what the owner asked for, not a failure. */
-const INTERRUPTED_TURN_ERRORS: ReadonlySet<ClaudeError['kind']> = new Set([
-  'turn_failed',
-  'execution_failed',
-]);
 
 /**
  * One long-lived Claude Code process for one bridge session, in streaming-input mode.
  * The process is spawned at construction so the cold start is over by the first message.
  * Messages wait in the session's own queue and go to Claude one at a time, each after the
- * previous turn's result, so every answer belongs to exactly one message. A process that dies
- * is replaced by one resuming the same Claude session (see CrashSupervisor); if Claude Code has
- * no transcript of that session, nothing more is started and messages are held until the owner
- * chooses `startFresh()`: a conversation is never replaced without them knowing.
+ * previous turn's result, so every answer belongs to exactly one message. Keeping one process
+ * running (and replacing it after a crash) is ProcessSlot's; stopping, sending next and the holds
+ * (a usage limit, a missing transcript) are TurnControl's.
  *
  * @example
  * const session = createClaudeSession({ cwd, env: process.env, logger });
@@ -46,34 +34,52 @@ const INTERRUPTED_TURN_ERRORS: ReadonlySet<ClaudeError['kind']> = new Set([
 export class ClaudeSession {
   private readonly listeners = new Set<ClaudeEventListener>();
   private readonly queue = new TurnQueue();
-  private readonly supervisor: CrashSupervisor;
-  private runner: ClaudeRunner | undefined;
+  private readonly slot: ProcessSlot;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private currentSessionId: string | undefined;
-  /** The transcript to resume is missing: messages wait for startFresh(). */
-  private held = false;
+  private readonly conversation: Conversation;
   /** The model, as changed by setModel; a replacement process starts with it. */
   private model: string | undefined;
   private readonly log: Logger;
-  private readonly costs: TurnCostMeter;
-  private readonly hold: UsageHold;
+  private readonly control: TurnControl;
 
   constructor(private options: ClaudeSessionOptions) {
     this.log = options.logger.child({ component: 'claude', cwd: options.cwd });
-    this.supervisor = new CrashSupervisor(options.crashPolicy);
-    this.currentSessionId = options.resume;
-    this.costs = new TurnCostMeter(options.resume ? options.costBaselineUsd : 0);
-    this.hold = new UsageHold(options.holdTimers ?? systemHoldTimers, () => this.holdLifted());
+    this.conversation = new Conversation(options.resume, options.costBaselineUsd);
+    this.slot = new ProcessSlot({
+      options: () => ({ ...this.options, model: this.model }),
+      conversation: this.conversation,
+      queue: this.queue,
+      crashPolicy: options.crashPolicy,
+      log: this.log,
+      onEvent: (runner, event) => this.handle(runner, event),
+      onConversationMissing: (resume) => this.control.holdForFreshStart(resume),
+      onError: (error, origin) => this.emit({ type: 'error', ...error }, origin),
+      onRelaunched: () => this.pump(),
+    });
+    this.control = new TurnControl({
+      queue: this.queue,
+      timers: options.holdTimers ?? systemHoldTimers,
+      log: this.log,
+      session: {
+        runner: () => this.slot.runner,
+        closed: () => this.closed,
+        sessionId: () => this.conversation.id,
+        ensureProcess: () => this.slot.ensure(),
+        pump: () => this.pump(),
+        forgetConversation: () => this.conversation.forget(),
+        emit: (event, origin) => this.emit(event, origin),
+      },
+    });
     this.model = options.model;
-    this.launch();
+    this.slot.ensure();
   }
 
   get state(): ClaudeSessionState {
     if (this.closed) return 'closed';
-    if (this.held) return 'held';
+    if (this.control.waitingForFreshStart) return 'held';
     if (this.queue.busy) return 'busy';
-    return this.runner?.ready ? 'idle' : 'starting';
+    return this.slot.runner?.ready ? 'idle' : 'starting';
   }
 
   /** Messages waiting behind the one being answered. */
@@ -92,12 +98,12 @@ export class ClaudeSession {
   }
 
   get pid(): number | undefined {
-    return this.runner?.pid;
+    return this.slot.runner?.pid;
   }
 
   /** Claude's session id, once the process reported it (persist it as `claude_session_id`). */
   get sessionId(): string | undefined {
-    return this.currentSessionId;
+    return this.conversation.id;
   }
 
   /** Subscribes to events; returns the unsubscribe function. */
@@ -118,11 +124,11 @@ export class ClaudeSession {
   ): void {
     if (this.closed) throw new Error('ClaudeSession: send after close');
     this.queue.add(content, origin, options.coalesce, options.refs);
-    if (this.held) {
-      this.emit({ type: 'error', ...this.missingConversation() }, origin);
+    if (this.control.waitingForFreshStart) {
+      this.control.tellWaitingForFreshStart(origin);
       return;
     }
-    if (!this.runner) this.launch();
+    this.slot.ensure();
     this.pump();
   }
 
@@ -131,13 +137,7 @@ export class ClaudeSession {
    * messages. False when there was nothing to decide (the session is not held).
    */
   startFresh(): boolean {
-    if (this.closed || !this.held) return false;
-    this.held = false;
-    this.currentSessionId = undefined;
-    this.log.info('starting a fresh conversation, as the owner chose');
-    if (!this.runner) this.launch();
-    this.pump();
-    return true;
+    return this.control.startFresh();
   }
 
   /**
@@ -146,23 +146,21 @@ export class ClaudeSession {
    */
   async setModel(model: string | undefined): Promise<void> {
     this.model = model;
-    const runner = this.runner;
+    const runner = this.slot.runner;
     if (runner && !runner.closing) await runner.query.setModel(model);
   }
 
   /** Stops the current turn; queued messages carry on afterwards. */
   async interrupt(): Promise<void> {
-    await this.interruptTurn();
+    await this.control.interrupt();
   }
 
   /**
    * Interrupts the turn being answered (the process lives on), drops the messages waiting (held
    * ones too) and ends the tool processes the turn left running.
    */
-  async stop(): Promise<StopResult> {
-    this.hold.cancel();
-    const dropped = this.queue.dropWaiting().length;
-    return { interrupted: await this.interruptTurn(), dropped };
+  stop(): Promise<StopResult> {
+    return this.control.stop();
   }
 
   /** Interrupts the turn being answered and makes `content` the next turn, ahead of those waiting. */
@@ -172,33 +170,22 @@ export class ClaudeSession {
     options: { refs?: readonly number[] } = {},
   ): Promise<void> {
     if (this.closed) throw new Error('ClaudeSession: send after close');
-    this.queue.putFirst({ content, origin, ...(options.refs ? { refs: options.refs } : {}) });
-    if (!this.runner) this.launch();
-    if (!(await this.interruptTurn())) this.pump();
+    await this.control.sendNext(content, origin, options.refs);
   }
 
   /** While a usage limit holds the queue: when it lifts (epoch ms). */
   get heldUntil(): number | undefined {
-    return this.hold.until;
+    return this.control.heldUntil;
   }
 
   /** Ends a usage-limit hold and drops what it held; undefined when nothing was held. */
   dropHeld(): number | undefined {
-    if (!this.hold.active) return undefined;
-    this.hold.cancel();
-    return this.queue.dropWaiting().length;
+    return this.control.dropHeld();
   }
 
   /** The slash commands the process knows (built in, and the project's `.claude/commands/`). */
   async supportedCommands(): Promise<ClaudeCommand[]> {
-    return (await this.runner?.commands()) ?? [];
-  }
-
-  private async interruptTurn(): Promise<boolean> {
-    const runner = this.runner;
-    if (!runner || runner.closing || !this.queue.busy) return false;
-    await runner.interrupt();
-    return true;
+    return (await this.slot.runner?.commands()) ?? [];
   }
 
   /**
@@ -207,7 +194,7 @@ export class ClaudeSession {
    */
   async setPermissionMode(mode: PermissionMode): Promise<void> {
     this.options = { ...this.options, permissionMode: mode };
-    const runner = this.runner;
+    const runner = this.slot.runner;
     if (runner && !runner.closing) await runner.query.setPermissionMode(mode);
   }
 
@@ -219,148 +206,35 @@ export class ClaudeSession {
 
   private async shutDown(): Promise<void> {
     this.closed = true;
-    this.supervisor.cancel();
-    this.hold.cancel();
+    this.control.cancel();
     this.queue.clear();
-    const runner = this.runner;
-    this.runner = undefined;
-    if (!runner) return;
-    const ended = runner.end();
-    runner.query.close();
-    await ended;
+    await this.slot.close();
     this.listeners.clear();
-  }
-
-  private launch(): void {
-    if (this.currentSessionId === undefined) this.costs.freshConversation();
-    const runner = new ClaudeRunner({ ...this.options, model: this.model }, this.currentSessionId, this.log);
-    this.runner = runner;
-    this.consume(runner, new ClaudeTranslator()).catch((error: unknown) =>
-      this.log.error({ err: error }, 'claude session supervision failed'),
-    );
   }
 
   /** Feeds the next queued message once the previous turn has its result. */
   private pump(): void {
-    const runner = this.runner;
-    if (!runner || runner.closing || this.hold.active) return;
+    const runner = this.slot.runner;
+    if (!runner || runner.closing || this.control.usageHeld) return;
     const next = this.queue.startNext();
     if (next === undefined) return;
     runner.turnStartTicks = uptimeTicks();
     runner.send(next.content);
   }
 
-  private async consume(runner: ClaudeRunner, translator: ClaudeTranslator): Promise<void> {
-    let failure: unknown;
-    try {
-      for await (const message of runner.query) {
-        if (runner.closing) break;
-        // Not the owner's turn failing: the process cannot start. Its error result is not passed on.
-        if (runner.resume !== undefined && missingConversationOf(message) !== undefined) {
-          runner.conversationMissing = true;
-          break;
-        }
-        const limit = usageLimitOf(message);
-        if (limit) runner.usageLimit = { resetsAt: limit.resetsAt ?? runner.usageLimit?.resetsAt };
-        for (const event of translator.translate(message)) this.handle(runner, event);
-      }
-    } catch (error) {
-      failure = error;
-    }
-    if (runner.closing || this.closed) return;
-    await this.replaceDeadProcess(runner, failure);
-  }
-
   private handle(runner: ClaudeRunner, event: ClaudeEvent): void {
     const origin = this.queue.turnOrigin;
     if (event.type === 'tool' && event.phase === 'started') this.queue.toolAsked();
-    if (event.type === 'started') {
-      if (event.sessionId === this.currentSessionId) return;
-      this.currentSessionId = event.sessionId;
-    }
-    if (runner.interrupting && event.type === 'error' && INTERRUPTED_TURN_ERRORS.has(event.kind)) return;
-    // The usage limit is told once, as such, when the turn ends.
-    if (runner.usageLimit && event.type === 'error') return;
+    if (event.type === 'started' && !this.conversation.started(event.sessionId)) return;
+    if (isUntoldError(runner, event)) return;
     if (event.type === 'completed') {
-      const interrupted = runner.interrupting;
+      event = this.conversation.completed(event, runner.interrupting);
       runner.interrupting = false;
-      event = {
-        ...event,
-        turnCostUsd: this.costs.turnCost(event.totalCostUsd),
-        ...(interrupted ? { interrupted } : {}),
-      };
-      if (runner.usageLimit) this.holdForUsageLimit(runner, origin);
+      if (runner.usageLimit) this.control.holdForUsageLimit(runner, origin);
       else this.queue.finishTurn();
-      // A turn that failed before the model was asked anything proves nothing: not that the
-      // process works, nor that its session id (never announced by `started`) has a transcript.
-      if (!event.isError || event.numTurns > 0) this.currentSessionId = event.sessionId;
     }
     this.emit(event, origin);
     if (event.type === 'completed') this.pump();
-  }
-
-  /** The turn hit the usage limit: its message waits (unless its tools may have run) with the rest. */
-  private holdForUsageLimit(runner: ClaudeRunner, origin: MessageOrigin | undefined): void {
-    const resetsAt = runner.usageLimit?.resetsAt;
-    runner.usageLimit = undefined;
-    const held = holdQueue(this.queue, this.hold, resetsAt);
-    this.log.warn(
-      { resetsAt: new Date(held.resetsAt).toISOString(), held: held.held },
-      'usage limit reached',
-    );
-    this.emit(held, origin);
-  }
-
-  private holdLifted(): void {
-    if (this.closed) return;
-    const sending = this.queue.length;
-    if (sending > 0) this.emit({ type: 'usage_limit_lifted', sending }, this.queue.origins[0]);
-    if (!this.runner) this.launch();
-    this.pump();
-  }
-
-  private async replaceDeadProcess(runner: ClaudeRunner, failure: unknown): Promise<void> {
-    // Messages sent meanwhile wait in the queue (pump skips a closing runner) for the new process.
-    // The stream can also end with the process still up (an SDK failure): end it for good first.
-    // Tools it started may still run as well; they belong to the dead process.
-    const exit = await runner.end();
-    if (this.closed) return;
-    this.runner = undefined;
-    if (runner.conversationMissing) {
-      this.holdForFreshStart(runner.resume);
-      return;
-    }
-    this.log.warn({ err: failure, exit }, 'claude process died');
-    const { notices, restart } = this.supervisor.afterDeath(deathOf(exit, failure), this.queue);
-    for (const { error, origin } of notices) this.emit({ type: 'error', ...error }, origin);
-    if (restart) this.relaunch(restart.resend, restart.delayMs);
-  }
-
-  /** Nothing is started again until the owner decides: `startFresh()`, or another session. */
-  private holdForFreshStart(missing: string | undefined): void {
-    this.log.warn({ resume: missing }, 'claude has no transcript of the session to resume; holding messages');
-    const lost = this.queue.takeInFlight();
-    if (lost !== undefined) this.queue.putFirst(lost);
-    this.held = true;
-    this.emit({ type: 'error', ...this.missingConversation() }, lost?.origin ?? this.queue.origins[0]);
-  }
-
-  private missingConversation(): ClaudeError {
-    return {
-      kind: 'conversation_not_found',
-      missingSessionId: this.currentSessionId ?? '',
-      held: this.queue.length,
-    };
-  }
-
-  /** A new process, with the message the previous one lost answered first. A `send` meanwhile starts it at once. */
-  private relaunch(lost: QueuedMessage | undefined, delayMs = 0): void {
-    if (lost !== undefined) this.queue.putFirst(lost);
-    this.supervisor.schedule(() => {
-      if (this.closed || this.runner) return;
-      this.launch();
-      this.pump();
-    }, delayMs);
   }
 
   private emit(event: ClaudeEvent, origin: MessageOrigin | undefined): void {

@@ -1,10 +1,13 @@
 import { type Query, type SDKUserMessage, query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
 import { MessageChannel } from './channel.ts';
+import type { ClaudeEvent } from './events.ts';
 import { endInterruptedTools } from './interrupt.ts';
 import { type ClaudeSessionOptions, sdkOptionsFor } from './options.ts';
 import type { UserContent } from './queue.ts';
 import type { ClaudeProcessExit, ClaudeProcessHandle } from './spawn.ts';
+import { ClaudeTranslator, missingConversationOf } from './translate.ts';
+import { usageLimitOf } from './usage-limit.ts';
 
 /** A slash command the process knows; `builtin`: Claude Code's own, not the project's or a plugin's. */
 export interface ClaudeCommand {
@@ -64,6 +67,30 @@ export class ClaudeRunner {
   /** The marker in the environment of the process and of everything it starts. */
   get marker(): string | undefined {
     return this.handle?.marker;
+  }
+
+  /**
+   * Reads what the process says, as events, until its stream ends (it died, or is being ended).
+   * Resolves with what broke the stream, if anything did.
+   */
+  async readEvents(onEvent: (event: ClaudeEvent) => void): Promise<unknown> {
+    const translator = new ClaudeTranslator();
+    try {
+      for await (const message of this.query) {
+        if (this.closing) break;
+        // Not the owner's turn failing: the process cannot start. Its error result is not passed on.
+        if (this.resume !== undefined && missingConversationOf(message) !== undefined) {
+          this.conversationMissing = true;
+          break;
+        }
+        const limit = usageLimitOf(message);
+        if (limit) this.usageLimit = { resetsAt: limit.resetsAt ?? this.usageLimit?.resetsAt };
+        for (const event of translator.translate(message)) onEvent(event);
+      }
+    } catch (error) {
+      return error;
+    }
+    return undefined;
   }
 
   /** Gives Claude the next message to answer. */

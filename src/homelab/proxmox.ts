@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProxmoxSettings } from '../config/settings.ts';
+import type { ProxmoxSettings } from '../config/homelab.ts';
 import type { Logger } from '../logging.ts';
 import { createJsonClient, type Result, type ServiceInfo } from './http.ts';
 

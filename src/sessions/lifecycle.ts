@@ -2,6 +2,7 @@ import type { ClaudeEvent } from '../claude/events.ts';
 import type { Logger } from '../logging.ts';
 import { type IdleClock, IdleTimers } from './idle-timers.ts';
 import type { LiveProcesses, ProcessWatcher } from './live-processes.ts';
+import type { IdleTimeoutOutcome } from './outcomes.ts';
 import type { MetadataPatch, Session, SessionStore } from './session-store.ts';
 
 export interface SessionLifecycleDeps {
@@ -64,6 +65,23 @@ export class SessionLifecycle implements ProcessWatcher {
   async clearFailure(session: Session): Promise<void> {
     if (session.metadata.failed_at)
       await this.write(session.metadata.name, { failed_at: null }, 'could not clear the failure');
+  }
+
+  /**
+   * The session's idle timeout: set to `minutes` (0 never), or only read without. Stored in its
+   * metadata.json as `idle_timeout_minutes`; without one, SESSION_IDLE_TIMEOUT applies.
+   */
+  async idleTimeout(name: string, session: Session, minutes?: number): Promise<IdleTimeoutOutcome> {
+    let own = session.metadata.idle_timeout_minutes;
+    if (minutes !== undefined) {
+      const updated = await this.deps.sessions.update(name, { idle_timeout_minutes: minutes });
+      if (!updated.ok) return { ok: false, reason: 'no_active_session' };
+      this.timers.setTimeoutMinutes(name, minutes);
+      own = minutes;
+    }
+    if (own === null || own === undefined)
+      return { ok: true, name, timeoutMs: this.deps.defaultIdleTimeoutMs, own: false };
+    return { ok: true, name, timeoutMs: own * 60_000, own: true };
   }
 
   private async suspend(name: string, lastActivity: number): Promise<void> {

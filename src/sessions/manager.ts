@@ -1,7 +1,10 @@
 import type { UserContent } from '../claude/queue.ts';
 import type { ClaudeCommand } from '../claude/runner.ts';
 import type { Logger } from '../logging.ts';
+import { SessionActivity } from './activity.ts';
 import type { ChatId, ChatStore } from './chat-store.ts';
+import { createOnDisk } from './create.ts';
+import { type DeliverDeps, deliverToActive } from './deliver.ts';
 import { type IdleClock, systemIdleClock } from './idle-timers.ts';
 import { SessionLifecycle } from './lifecycle.ts';
 import {
@@ -27,8 +30,6 @@ import type { Session, SessionStore } from './session-store.ts';
 import { SessionSwitcher } from './switch.ts';
 import { UsageLedger } from './usage.ts';
 
-/** `last_active_at` is rewritten at most this often: an fsync per message would hold up the chat. */
-const LAST_ACTIVE_RESOLUTION_MS = 60_000;
 /** SESSION_IDLE_TIMEOUT's default. */
 const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 
@@ -56,8 +57,7 @@ export class SessionManager {
   private readonly processes: LiveProcesses;
   private readonly switcher: SessionSwitcher;
   private readonly lifecycle: SessionLifecycle;
-  /** When each session's `last_active_at` was last written (ms); kept to the minute, not the message. */
-  private readonly lastActiveWrittenAt = new Map<string, number>();
+  private readonly delivery: DeliverDeps;
 
   constructor(private readonly deps: SessionManagerDeps) {
     const { sessions, chats, startProcess, now, logger } = deps;
@@ -69,41 +69,27 @@ export class SessionManager {
     this.lifecycle = new SessionLifecycle({
       sessions,
       clock: deps.idleClock ?? systemIdleClock,
-      defaultIdleTimeoutMs: this.defaultIdleTimeoutMs,
+      defaultIdleTimeoutMs: deps.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       logger,
     });
+    const activity = new SessionActivity({ sessions, timers: this.lifecycle.timers, now, logger });
     this.processes = new LiveProcesses({ sessions, startProcess, onEvent, logger, watcher: this.lifecycle });
     this.lifecycle.attach(this.processes);
     this.switcher = new SessionSwitcher({ sessions, chats, now, logger });
+    this.delivery = { sessions, chats, processes: this.processes, activity };
   }
 
   /** Creates the session, makes it the chat's active one and starts its process. */
   async create(chatId: ChatId, name: string, personaName?: string): Promise<CreateOutcome> {
-    if (!isValidName(name)) return { ok: false, reason: 'invalid_name', name };
-    const wanted = personaName ?? 'default';
-    const persona = await this.deps.personas.get(wanted);
-    if (!persona) {
-      const available = (await this.deps.personas.list()).map(({ name, description }) => ({
-        name,
-        description,
-      }));
-      return { ok: false, reason: 'unknown_persona', persona: wanted, available };
-    }
-    const created = await this.deps.sessions.create(name, persona);
-    if (!created.ok) {
-      if (created.error === 'invalid_name') return { ok: false, reason: 'invalid_name', name };
-      const existing = await this.deps.sessions.load(name);
-      if (existing.ok) return { ok: false, reason: 'exists', name };
-      const metadata = existing.error === 'malformed' ? 'damaged' : 'missing';
-      return { ok: false, reason: 'folder_not_a_session', name, metadata };
-    }
+    const created = await createOnDisk(this.deps, name, personaName);
+    if (!created.ok) return created;
     const refused = await this.activate(chatId, name);
     if (refused) return refused;
     return {
       ok: true,
       kind: 'created',
       name,
-      persona: persona.name,
+      persona: created.persona,
       personaGiven: personaName !== undefined,
     };
   }
@@ -129,7 +115,12 @@ export class SessionManager {
     options: SendOptions & { onQueued?: (session: string) => void } = {},
   ): Promise<SendOutcome> {
     const { onQueued, ...sendOptions } = options;
-    return this.deliver(chatId, (process) => process.send(content, chatId, sendOptions), onQueued);
+    return deliverToActive(
+      this.delivery,
+      chatId,
+      (process) => process.send(content, chatId, sendOptions),
+      onQueued,
+    );
   }
 
   /** Interrupts the active session's turn; `text` is its next turn, ahead of what waits. */
@@ -139,7 +130,12 @@ export class SessionManager {
     options: Pick<SendOptions, 'refs'> & { onQueued?: (session: string) => void } = {},
   ): Promise<SendOutcome> {
     const { onQueued, ...sendOptions } = options;
-    return this.deliver(chatId, (process) => process.sendNext(text, chatId, sendOptions), onQueued);
+    return deliverToActive(
+      this.delivery,
+      chatId,
+      (process) => process.sendNext(text, chatId, sendOptions),
+      onQueued,
+    );
   }
 
   /** Interrupts the turn of the chat's active session and drops its waiting messages. */
@@ -167,36 +163,6 @@ export class SessionManager {
     return (await process?.supportedCommands()) ?? [];
   }
 
-  private async deliver(
-    chatId: ChatId,
-    hand: (process: LiveProcess) => void | Promise<void>,
-    onQueued?: (session: string) => void,
-  ): Promise<SendOutcome> {
-    const name = await this.activeName(chatId);
-    if (name === undefined) return { ok: false, reason: 'no_active_session' };
-    if (this.processes.closed) return { ok: false, reason: 'shutting_down' };
-    let process = this.processes.useRunning(chatId, name);
-    let resumed: { idleMs: number } | undefined;
-    if (!process) {
-      const session = await this.deps.sessions.get(name);
-      if (!session) return { ok: false, reason: 'no_active_session' };
-      if (session.metadata.failed_at) return { ok: false, reason: 'session_failed', name };
-      if (session.metadata.claude_session_id !== null) {
-        const idleMs = this.deps.now().getTime() - Date.parse(session.metadata.last_active_at);
-        resumed = { idleMs: Math.max(0, idleMs) };
-      }
-      process = await this.processes.use(chatId, session);
-      if (!process && this.processes.closed) return { ok: false, reason: 'shutting_down' };
-      if (!process) return { ok: false, reason: 'start_failed', name };
-    }
-    await hand(process);
-    onQueued?.(name);
-    this.lifecycle.timers.activity(name);
-    // After the send, so Claude is never kept waiting for the disk.
-    await this.noteActivity(name, resumed !== undefined);
-    return { ok: true, session: name, queued: process.queueLength, ...(resumed ? { resumed } : {}) };
-  }
-
   /** `Start fresh`: the session's conversation could not be resumed, and the owner chose a new one. */
   startFresh(chatId: ChatId, name: string): StartFreshOutcome {
     const process = this.processes.useRunning(chatId, name);
@@ -212,16 +178,7 @@ export class SessionManager {
     const name = await this.activeName(chatId);
     const session = name === undefined ? undefined : await this.deps.sessions.get(name);
     if (name === undefined || !session) return { ok: false, reason: 'no_active_session' };
-    let own = session.metadata.idle_timeout_minutes;
-    if (minutes !== undefined) {
-      const updated = await this.deps.sessions.update(name, { idle_timeout_minutes: minutes });
-      if (!updated.ok) return { ok: false, reason: 'no_active_session' };
-      this.lifecycle.timers.setTimeoutMinutes(name, minutes);
-      own = minutes;
-    }
-    if (own === null || own === undefined)
-      return { ok: true, name, timeoutMs: this.defaultIdleTimeoutMs, own: false };
-    return { ok: true, name, timeoutMs: own * 60_000, own: true };
+    return this.lifecycle.idleTimeout(name, session, minutes);
   }
 
   /**
@@ -307,22 +264,5 @@ export class SessionManager {
     await this.lifecycle.clearFailure(switched.session);
     await this.processes.use(chatId, switched.session);
     return undefined;
-  }
-
-  private get defaultIdleTimeoutMs(): number {
-    return this.deps.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  }
-
-  /** `resumed`: the session was suspended and is `active` again, written at once. */
-  private async noteActivity(name: string, resumed: boolean): Promise<void> {
-    const now = this.deps.now();
-    const stale = now.getTime() - (this.lastActiveWrittenAt.get(name) ?? 0) >= LAST_ACTIVE_RESOLUTION_MS;
-    if (!stale && !resumed) return;
-    this.lastActiveWrittenAt.set(name, now.getTime());
-    await this.deps.sessions
-      .update(name, { last_active_at: now.toISOString(), ...(resumed ? { status: 'active' as const } : {}) })
-      .catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, session: name }, 'metadata update failed'),
-      );
   }
 }

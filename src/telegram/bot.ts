@@ -8,6 +8,9 @@ import { FORWARDED_COMMAND_REPLY } from './copy/sessions.ts';
 import type { TelegramJournal } from './journal.ts';
 import { orderingKey } from './ordering.ts';
 
+/** grammY's bot, for the composition root (which imports grammY only through here). */
+export type { Bot };
+
 export interface BotOptions {
   token: string;
   apiRoot: string;

@@ -3,7 +3,7 @@
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Logger } from '../logging.ts';
-import { createSender } from './delivery/send.ts';
+import { createSender, type Sender } from './delivery/send.ts';
 import { createStatusLine, type StatusLine } from './delivery/status-line.ts';
 import { type DeliveryTimers, systemTimers } from './delivery/timers.ts';
 import { startTyping } from './delivery/typing.ts';
@@ -13,25 +13,8 @@ export type { StatusLine } from './delivery/status-line.ts';
 export type { DeliveryTimers } from './delivery/timers.ts';
 export type { AnswerStream } from './stream.ts';
 
-/** Sending to Telegram: long answers, fallbacks, typing and live status messages. */
-export interface Delivery {
-  /**
-   * Sends Markdown as one or more messages: HTML first, the same text as plain text if Telegram rejects
-   * the markup, and for a very long answer (more than `maxMessages` chunks) the first chunk plus the whole
-   * answer as an attached `.md` file. `replyMarkup` goes on the last message. Returns the sent message ids.
-   * A non-blank answer always sends something. Never throws for a Telegram 4xx: logs and falls back.
-   */
-  sendMarkdown(
-    chatId: number,
-    markdown: string,
-    extra?: { replyMarkup?: InlineKeyboardMarkup; label?: string },
-  ): Promise<number[]>;
-  /** Sends plain text (split when long); returns the id of the last message sent. */
-  sendText(
-    chatId: number,
-    text: string,
-    extra?: { replyMarkup?: InlineKeyboardMarkup },
-  ): Promise<number | undefined>;
+/** Sending to Telegram: long answers, fallbacks (see Sender), typing and live status messages. */
+export interface Delivery extends Pick<Sender, 'sendMarkdown' | 'sendText'> {
   /** Shows "typing…" now and every few seconds until stop() is called. */
   startTyping(chatId: number): { stop(): void };
   /**
@@ -42,16 +25,7 @@ export interface Delivery {
 }
 
 /** What Claude's output needs besides: pre-rendered messages, files, and answers streamed as written. */
-export interface AnswerDelivery extends Delivery {
-  /** A message already rendered (`html`), with `plain` as its fallback; split as plain text when long. */
-  sendHtml(chatId: number, message: { html: string; plain: string }): Promise<number | undefined>;
-  /** A text file; undefined when Telegram refused it. */
-  sendDocument(
-    chatId: number,
-    fileName: string,
-    content: string,
-    caption: string,
-  ): Promise<number | undefined>;
+export interface AnswerDelivery extends Delivery, Pick<Sender, 'sendHtml' | 'sendDocument'> {
   /** An answer shown while it is written: drafts in a private chat, an edited preview in a group. */
   answerStream(chatId: number): AnswerStream;
 }

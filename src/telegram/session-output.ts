@@ -3,48 +3,25 @@ import type { ClaudeEvent } from '../claude/events.ts';
 import type { Logger } from '../logging.ts';
 import type { OutputMode } from '../sessions/session-store.ts';
 import type { AnswerKeeper } from './answers.ts';
-import {
-  errorNotice,
-  NO_TEXT_ANSWER,
-  retryingLine,
-  shuttingDownNotice,
-  toolRefusedNotice,
-} from './copy/claude.ts';
+import { errorNotice, NO_TEXT_ANSWER, retryingLine, shuttingDownNotice } from './copy/claude.ts';
 import { usageLimitLiftedNotice, usageLimitNotice } from './copy/stop.ts';
 import { verboseToolMessage } from './copy/verbose.ts';
 import { type DeliveryTimers, systemTimers } from './delivery/timers.ts';
-import type { AnswerDelivery, AnswerStream } from './delivery.ts';
+import type { AnswerDelivery } from './delivery.ts';
 import { sendFinalAnswer } from './final-answer.ts';
 import { answeredAfterRestartNotice } from './journal-text.ts';
 import { errorButtons } from './lifecycle-buttons.ts';
-import { TurnProgress } from './progress.ts';
-
-/** How often the status message's elapsed time moves on: a group may only get 20 messages a minute. */
-const TICK_MS = { private: 5_000, group: 15_000 };
-
-interface TurnState {
-  typing?: { stop(): void };
-  status?: ReturnType<AnswerDelivery['statusLine']>;
-  progress?: TurnProgress;
-  ticker?: unknown;
-  /** The answer as it is being written, since the last tool call. */
-  stream?: AnswerStream;
-  streamed: string;
-  texts: string[];
-  failed: boolean;
-  /** The session's output mode, read once per turn. */
-  mode?: OutputMode;
-}
+import { TurnDisplay, type TurnState } from './turn-display.ts';
 
 /**
- * Turns a session's Claude events into what the chat sees: typing while Claude works, one status
- * message per turn (a line per tool and the time it runs, then a one-line summary), the answer
- * growing as it is written, then the answer itself, as the session's output mode wants it. Output
+ * Turns a session's Claude events into what the chat sees: while a turn runs, typing, its status
+ * message and its answer growing (TurnDisplay); then the answer itself, as the session's output
+ * mode wants it, and every notice, each session's in order. Output
  * of a session that is not the chat's active one is labelled with its name. What Telegram does not
  * take after its retries is kept (see AnswerKeeper).
  */
 export class SessionOutput {
-  private readonly turns = new Map<string, TurnState>();
+  private readonly display: TurnDisplay;
   /** Each session's output goes out strictly in order, even when Telegram makes one send wait. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly timers: DeliveryTimers;
@@ -60,7 +37,6 @@ export class SessionOutput {
         stop(session: string): InlineKeyboardMarkup;
         cancelHeld(session: string): InlineKeyboardMarkup;
       };
-      now?: () => number;
       outputModeOf?: (session: string) => Promise<OutputMode>;
       keeper?: AnswerKeeper;
       timers?: DeliveryTimers;
@@ -68,6 +44,11 @@ export class SessionOutput {
     },
   ) {
     this.timers = deps.timers ?? systemTimers;
+    this.display = new TurnDisplay({
+      delivery: deps.delivery,
+      timers: this.timers,
+      stopButton: (session) => deps.controlButtons?.stop(session),
+    });
   }
 
   /**
@@ -76,22 +57,12 @@ export class SessionOutput {
    * message Claude Code gave up on) can never leave typing on.
    */
   queued(chatId: number, session: string): void {
-    const turn = this.turnOf(chatId, session);
-    if (this.deps.isBusy(session, chatId)) turn.typing ??= this.deps.delivery.startTyping(chatId);
+    const turn = this.display.of(chatId, session);
+    if (this.deps.isBusy(session, chatId)) this.display.typing(chatId, turn);
   }
 
   handle(chatId: number, session: string, event: ClaudeEvent): void {
     this.inOrder(session, () => this.present(chatId, session, event));
-  }
-
-  /** A tool that needs approval was refused: the owner sees what, and why. */
-  toolRefused(
-    chatId: number,
-    session: string,
-    tool: { name: string; input: Record<string, unknown> },
-    permissionMode?: string,
-  ): void {
-    this.inOrder(session, () => this.sendLabelled(chatId, session, toolRefusedNotice(tool, permissionMode)));
   }
 
   /**
@@ -126,20 +97,13 @@ export class SessionOutput {
     this.chains.set(session, next);
   }
 
-  /** Never waits: the stream paces itself and sends only the newest text. */
-  private streamed(chatId: number, turn: TurnState, text: string): void {
-    turn.streamed += text;
-    turn.stream ??= this.deps.delivery.answerStream(chatId);
-    turn.stream.update(turn.streamed);
-  }
-
   private async present(chatId: number, session: string, event: ClaudeEvent): Promise<void> {
-    const turn = this.turnOf(chatId, session);
+    const turn = this.display.of(chatId, session);
     switch (event.type) {
       case 'started':
         return;
       case 'text_delta':
-        this.streamed(chatId, turn, event.text);
+        this.display.streamed(chatId, turn, event.text);
         return;
       case 'text':
         turn.texts.push(event.text);
@@ -148,7 +112,9 @@ export class SessionOutput {
         if (event.phase === 'started') {
           // Text written before a tool call is not the answer: the next text starts afresh.
           turn.streamed = '';
-          this.progress(chatId, session, turn, (progress) => progress.toolStarted(event.name, event.input));
+          this.display.progress(chatId, session, turn, (progress) =>
+            progress.toolStarted(event.name, event.input),
+          );
         } else if ((await this.modeOf(session, turn)) === 'verbose') {
           await this.sendKept(chatId, session, () =>
             this.deps.delivery.sendHtml(chatId, verboseToolMessage(event)),
@@ -156,25 +122,25 @@ export class SessionOutput {
         }
         return;
       case 'retrying':
-        this.progress(chatId, session, turn, (progress) => progress.note(retryingLine(event)));
+        this.display.progress(chatId, session, turn, (progress) => progress.note(retryingLine(event)));
         return;
       case 'error':
         turn.failed = true;
         // A process that died or gave up ends no turn with a result: its status and typing end here.
-        if (!this.deps.isBusy(session, chatId)) await this.endTurn(turn);
+        if (!this.deps.isBusy(session, chatId)) await this.display.end(turn);
         await this.sendLabelled(chatId, session, errorNotice(event, session), errorButtons(event, session));
         return;
       case 'usage_limit': {
         // Not a failure to report as one, and nothing to answer until the reset: typing stops.
         turn.failed = true;
-        await this.endTurn(turn);
-        const notice = usageLimitNotice(event, (this.deps.now ?? Date.now)());
+        await this.display.end(turn);
+        const notice = usageLimitNotice(event, this.timers.now());
         const buttons = event.held > 0 ? this.deps.controlButtons?.cancelHeld(session) : undefined;
         await this.sendLabelled(chatId, session, notice, buttons);
         return;
       }
       case 'usage_limit_lifted':
-        if (this.deps.isBusy(session, chatId)) turn.typing ??= this.deps.delivery.startTyping(chatId);
+        if (this.deps.isBusy(session, chatId)) this.display.typing(chatId, turn);
         await this.sendLabelled(chatId, session, usageLimitLiftedNotice(event.sending));
         return;
       case 'completed': {
@@ -184,7 +150,7 @@ export class SessionOutput {
         turn.failed = false;
         const mode = await this.modeOf(session, turn);
         const stream = turn.stream;
-        await this.endTurn(turn, this.deps.isBusy(session, chatId));
+        await this.display.end(turn, this.deps.isBusy(session, chatId));
         // A stopped turn with nothing written says nothing: `/stop` has answered.
         if (failed || (event.interrupted && !answer)) return;
         const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
@@ -199,49 +165,6 @@ export class SessionOutput {
         return;
       }
     }
-  }
-
-  /**
-   * The turn is over: the stream stops, the status message collapses into its summary, and, when
-   * Claude has nothing left to answer for the chat (`stillBusy` false), typing stops.
-   */
-  private async endTurn(turn: TurnState, stillBusy = false): Promise<void> {
-    const { stream, status, progress, ticker } = turn;
-    turn.stream = undefined;
-    turn.streamed = '';
-    turn.mode = undefined;
-    turn.status = undefined;
-    turn.progress = undefined;
-    turn.ticker = undefined;
-    if (ticker !== undefined) this.timers.clearInterval(ticker);
-    await stream?.stop();
-    if (!stillBusy) {
-      turn.typing?.stop();
-      turn.typing = undefined;
-    }
-    if (status && progress) await status.done(progress.summary(this.timers.now()));
-    else await status?.done();
-  }
-
-  private progress(
-    chatId: number,
-    session: string,
-    turn: TurnState,
-    change: (progress: TurnProgress) => void,
-  ): void {
-    turn.progress ??= new TurnProgress(this.timers.now());
-    change(turn.progress);
-    const progress = turn.progress;
-    if (!turn.status) {
-      const stop = this.deps.controlButtons?.stop(session);
-      const status = this.deps.delivery.statusLine(chatId, stop ? { replyMarkup: stop } : undefined);
-      turn.status = status;
-      turn.ticker = this.timers.setInterval(
-        () => status.update(progress.text(this.timers.now())),
-        chatId > 0 ? TICK_MS.private : TICK_MS.group,
-      );
-    }
-    turn.status.update(progress.text(this.timers.now()));
   }
 
   private async modeOf(session: string, turn: TurnState): Promise<OutputMode> {
@@ -287,16 +210,5 @@ export class SessionOutput {
       if (kind === 'answer') keeper.answerNotDelivered(chatId, session);
       else if (notice !== undefined) keeper.noticeNotDelivered(chatId, notice);
     }
-  }
-
-  /** A session used from two chats has a turn state in each: typing and status belong to a chat. */
-  private turnOf(chatId: number, session: string): TurnState {
-    const key = `${chatId} ${session}`;
-    let turn = this.turns.get(key);
-    if (!turn) {
-      turn = { streamed: '', texts: [], failed: false };
-      this.turns.set(key, turn);
-    }
-    return turn;
   }
 }

@@ -56,7 +56,7 @@ describe('npm run service:install', () => {
       TimeoutStopSec: ['15s'],
       StandardOutput: ['journal'],
     });
-    // Longer than the bot's own shutdown deadline (4.5 s in src/app.ts), so the bot ends its children itself.
+    // Longer than the bot's own shutdown deadline (4.5 s in src/app/shutdown.ts), so the bot ends its children itself.
     expect(Number.parseInt(unit.Service?.TimeoutStopSec?.[0] ?? '', 10)).toBeGreaterThan(4.5);
     const pathLine = unit.Service?.Environment?.find((value) => value.startsWith('PATH='));
     expect(pathLine).toBeDefined();

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ClaudeEvent } from '../../src/claude/events.ts';
 import { controlButtons } from '../../src/telegram/commands/control.ts';
+import { systemTimers } from '../../src/telegram/delivery/timers.ts';
 import type { AnswerDelivery } from '../../src/telegram/delivery.ts';
 import { SessionOutput } from '../../src/telegram/session-output.ts';
 
@@ -50,7 +51,7 @@ function setup() {
     activeSessionOf: async () => 'work',
     isBusy: () => busy,
     controlButtons,
-    now: () => Date.parse('2025-06-01T12:00:00Z'),
+    timers: { ...systemTimers, now: () => Date.parse('2025-06-01T12:00:00Z') },
     logger: pino({ level: 'silent' }),
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 10));

@@ -256,15 +256,6 @@ describe('SessionOutput', () => {
     );
   });
 
-  it('reports a refused tool in order with the rest of the turn', async () => {
-    const { output, log, settle } = setup();
-    output.toolRefused(7, 'work', { name: 'Bash', input: { command: 'rm -rf build' } });
-    output.handle(7, 'work', completed('I could not delete it.'));
-    await settle();
-    expect(log[0]).toMatch(/^text 7: 🚫 Refused: Running: rm -rf build\. .*permission mode \(default\)/);
-    expect(log[1]).toBe('markdown 7: I could not delete it.');
-  });
-
   it('streams the answer as it is written, stops the stream before the final answer, then removes the preview', async () => {
     const { output, log, settle } = setup();
     output.handle(7, 'work', { type: 'text_delta', text: 'It is ' });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { PingTarget } from '../../config/settings.ts';
+import type { PingTarget } from '../../config/homelab.ts';
 
 export type PingOutcome =
   | { kind: 'reply'; method: 'icmp' | 'tcp'; rttMs?: number; port?: number; icmpNotPermitted?: boolean }

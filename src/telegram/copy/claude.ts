@@ -4,7 +4,6 @@
  * of `src/claude/`, which never word anything themselves.
  */
 import type { ClaudeError, ClaudeEvent, ProcessDeath } from '../../claude/events.ts';
-import { summarizeTool } from './tools.ts';
 
 type Retrying = Extract<ClaudeEvent, { type: 'retrying' }>;
 
@@ -86,14 +85,6 @@ function describeStatus(status: number | null, error: string): string {
 export function retryingLine(retry: Omit<Retrying, 'type'>): string {
   const seconds = Math.ceil(retry.delayMs / 1000);
   return `Claude's API failed (${describeStatus(retry.status, retry.error)}); retrying in ${seconds} s (${retry.attempt}/${retry.maxRetries})…`;
-}
-
-/** A tool that needs approval was refused: what, and why. */
-export function toolRefusedNotice(
-  tool: { name: string; input: Record<string, unknown> },
-  permissionMode = 'default',
-): string {
-  return `🚫 Refused: ${summarizeTool(tool.name, tool.input)}. This session's permission mode (${permissionMode}) needs approval for it, and approving from the chat is not available yet.`;
 }
 
 /** The bot stops with `unanswered` messages of a session still waiting: Telegram will not resend them. */

@@ -18,17 +18,26 @@ interface Chunk {
 }
 
 export interface Sender {
+  /**
+   * Sends Markdown as one or more messages: HTML first, the same text as plain text if Telegram rejects
+   * the markup, and for a very long answer (more than `maxMessages` chunks) the first chunk plus the whole
+   * answer as an attached `.md` file. `replyMarkup` goes on the last message. Returns the sent message ids.
+   * A non-blank answer always sends something. Never throws for a Telegram 4xx: logs and falls back.
+   */
   sendMarkdown(
     chatId: number,
     markdown: string,
     extra?: { replyMarkup?: InlineKeyboardMarkup; label?: string },
   ): Promise<number[]>;
+  /** Sends plain text (split when long); returns the id of the last message sent. */
   sendText(
     chatId: number,
     text: string,
     extra?: { replyMarkup?: InlineKeyboardMarkup },
   ): Promise<number | undefined>;
+  /** A message already rendered (`html`), with `plain` as its fallback; split as plain text when long. */
   sendHtml(chatId: number, message: { html: string; plain: string }): Promise<number | undefined>;
+  /** A text file; undefined when Telegram refused it. */
   sendDocument(
     chatId: number,
     fileName: string,

@@ -6,7 +6,6 @@ import {
   errorNotice,
   retryingLine,
   shuttingDownNotice,
-  toolRefusedNotice,
 } from '../../../src/telegram/copy/claude.ts';
 
 const killed: ProcessDeath = { exitCode: null, signal: 'SIGKILL', cause: undefined };
@@ -138,12 +137,6 @@ describe('the other notices', () => {
     expect(
       retryingLine({ attempt: 2, maxRetries: 10, delayMs: 2100, status: null, error: 'ECONNRESET' }),
     ).toBe("Claude's API failed (connection error (ECONNRESET)); retrying in 3 s (2/10)…");
-  });
-
-  it('a refused tool: what it would have done, and the permission mode that needs approval', () => {
-    expect(toolRefusedNotice({ name: 'Bash', input: { command: 'rm -rf build' } }, 'acceptEdits')).toBe(
-      "🚫 Refused: Running: rm -rf build. This session's permission mode (acceptEdits) needs approval for it, and approving from the chat is not available yet.",
-    );
   });
 
   it('shutting down: how many messages were not answered', () => {
