@@ -7,10 +7,10 @@ import footnote from 'markdown-it-footnote';
  */
 export const MAX_NESTING = 100;
 
-/** A parsed document: markdown-it's token stream and the source lines its `map`s point into. */
+/** A parsed document: markdown-it's token stream and the source whose lines its `map`s point into. */
 export interface ParsedMarkdown {
   tokens: Token[];
-  lines: string[];
+  source: string;
 }
 
 /**
@@ -32,7 +32,7 @@ export function createMarkdownParser(): (markdown: string) => ParsedMarkdown {
     // markdown-it normalises line ends and NUL the same way; doing it first keeps `map` line numbers
     // pointing into `lines`.
     const source = markdown.replace(/\r\n?/g, '\n').replace(/\0/g, '\ufffd');
-    return { tokens: md.parse(source, {}), lines: source.split('\n') };
+    return { tokens: md.parse(source, {}), source };
   };
 }
 
