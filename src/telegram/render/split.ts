@@ -166,12 +166,16 @@ function lastSeparator(
   minimum: number,
   limit: number,
 ): number {
-  let at = Math.min(limit, text.length - separator.length);
-  while (at >= minimum) {
-    at = text.lastIndexOf(separator, at);
-    if (at < minimum) return -1;
-    if (inCodeToo || (!inCode[at] && !inCode[at + separator.length - 1])) return at;
-    at--;
+  // lastIndexOf on the whole text would scan back to its start whenever the window holds no separator:
+  // quadratic over a long answer. A slice is a view, not a copy.
+  const window = text.slice(minimum, Math.min(text.length, limit + separator.length));
+  for (
+    let at = window.lastIndexOf(separator);
+    at >= 0;
+    at = at > 0 ? window.lastIndexOf(separator, at - 1) : -1
+  ) {
+    const position = minimum + at;
+    if (inCodeToo || (!inCode[position] && !inCode[position + separator.length - 1])) return position;
   }
   return -1;
 }
