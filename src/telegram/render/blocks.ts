@@ -30,13 +30,15 @@ const TASK = /^\[([ xX])\][ \t]/;
 
 /** Folds the token stream into blocks. Never fails: every token either maps to a block or is text. */
 export function toBlocks(parsed: ParsedMarkdown): Block[] {
-  const reader = { tokens: parsed.tokens, lines: parsed.lines, index: 0 };
+  const reader: Reader = { tokens: parsed.tokens, source: parsed.source, index: 0 };
   return readBlocks(reader);
 }
 
 interface Reader {
   tokens: Token[];
-  lines: string[];
+  source: string;
+  /** The source's lines, split only when content nested past the limit needs them. */
+  lines?: string[];
   index: number;
 }
 
@@ -107,6 +109,7 @@ function sourceOf(reader: Reader, open: Token): Block {
     reader.index++;
   } while (depth > 0 && reader.index < reader.tokens.length);
   const [from, to] = open.map ?? [0, 0];
+  reader.lines ??= reader.source.split('\n');
   return { type: 'text', text: reader.lines.slice(from, to).join('\n').trim() };
 }
 

@@ -21,11 +21,30 @@ export interface Run {
   style: Style;
 }
 
+/**
+ * One entity of a style. Two tags are the same entity when kind and value match; the opening HTML is
+ * built only when a tag is written, so counting entities (once per run of a long answer) stays cheap.
+ */
 interface Tag {
-  key: string;
-  open: string;
-  close: string;
+  kind: 'quote' | 'pre' | 'a' | 'code' | 'b' | 'i' | 's';
+  /** The link target, or the code block's language; '' otherwise. */
+  value: string;
 }
+
+const QUOTE: Tag = { kind: 'quote', value: '' };
+const CODE: Tag = { kind: 'code', value: '' };
+const BOLD: Tag = { kind: 'b', value: '' };
+const ITALIC: Tag = { kind: 'i', value: '' };
+const STRIKE: Tag = { kind: 's', value: '' };
+const CLOSE: Record<Tag['kind'], string> = {
+  quote: '</blockquote>',
+  pre: '</pre>',
+  a: '</a>',
+  code: '</code>',
+  b: '</b>',
+  i: '</i>',
+  s: '</s>',
+};
 
 const LANGUAGE = /^[A-Za-z0-9_+#.-]{1,32}$/;
 
@@ -35,31 +54,51 @@ const LANGUAGE = /^[A-Za-z0-9_+#.-]{1,32}$/;
  */
 function tagsFor(style: Style): Tag[] {
   const tags: Tag[] = [];
-  if (style.quote) tags.push({ key: 'quote', open: '<blockquote>', close: '</blockquote>' });
+  if (style.quote) tags.push(QUOTE);
   if (style.pre) {
     const language = style.pre.language;
-    if (LANGUAGE.test(language)) {
-      tags.push({
-        key: `pre:${language}`,
-        open: `<pre><code class="language-${escapeAttribute(language)}">`,
-        close: '</code></pre>',
-      });
-    } else {
-      tags.push({ key: 'pre', open: '<pre>', close: '</pre>' });
-    }
+    tags.push({ kind: 'pre', value: language !== '' && LANGUAGE.test(language) ? language : '' });
     return tags;
   }
-  if (style.link !== undefined) {
-    tags.push({ key: `a:${style.link}`, open: `<a href="${escapeAttribute(style.link)}">`, close: '</a>' });
-  }
+  if (style.link !== undefined) tags.push({ kind: 'a', value: style.link });
   if (style.code && style.link === undefined) {
-    tags.push({ key: 'code', open: '<code>', close: '</code>' });
+    tags.push(CODE);
     return tags;
   }
-  if (style.bold) tags.push({ key: 'b', open: '<b>', close: '</b>' });
-  if (style.italic) tags.push({ key: 'i', open: '<i>', close: '</i>' });
-  if (style.strike) tags.push({ key: 's', open: '<s>', close: '</s>' });
+  if (style.bold) tags.push(BOLD);
+  if (style.italic) tags.push(ITALIC);
+  if (style.strike) tags.push(STRIKE);
   return tags;
+}
+
+/** How many leading tags two tag lists share. */
+function sharedPrefix(a: readonly Tag[], b: readonly Tag[]): number {
+  const most = Math.min(a.length, b.length);
+  let shared = 0;
+  while (
+    shared < most &&
+    (a[shared] as Tag).kind === (b[shared] as Tag).kind &&
+    a[shared]?.value === b[shared]?.value
+  )
+    shared++;
+  return shared;
+}
+
+function openTag(tag: Tag): string {
+  switch (tag.kind) {
+    case 'quote':
+      return '<blockquote>';
+    case 'pre':
+      return tag.value === '' ? '<pre>' : `<pre><code class="language-${escapeAttribute(tag.value)}">`;
+    case 'a':
+      return `<a href="${escapeAttribute(tag.value)}">`;
+    default:
+      return `<${tag.kind}>`;
+  }
+}
+
+function closeTag(tag: Tag): string {
+  return tag.kind === 'pre' && tag.value !== '' ? '</code></pre>' : CLOSE[tag.kind];
 }
 
 /** Telegram HTML for a sequence of runs; every tag opened is closed, in order. */
@@ -69,15 +108,13 @@ export function runsToHtml(runs: readonly Run[]): string {
   for (const run of runs) {
     if (run.text === '') continue;
     const wanted = tagsFor(run.style);
-    let shared = 0;
-    while (shared < open.length && shared < wanted.length && open[shared]?.key === wanted[shared]?.key)
-      shared++;
-    for (let i = open.length - 1; i >= shared; i--) html += open[i]?.close ?? '';
-    for (let i = shared; i < wanted.length; i++) html += wanted[i]?.open ?? '';
+    const shared = sharedPrefix(open, wanted);
+    for (let i = open.length - 1; i >= shared; i--) html += closeTag(open[i] as Tag);
+    for (let i = shared; i < wanted.length; i++) html += openTag(wanted[i] as Tag);
     open = wanted;
     html += escapeHtml(run.text);
   }
-  for (let i = open.length - 1; i >= 0; i--) html += open[i]?.close ?? '';
+  for (let i = open.length - 1; i >= 0; i--) html += closeTag(open[i] as Tag);
   return html;
 }
 
@@ -91,9 +128,7 @@ export function entityCounts(runs: readonly Run[]): { open: number[]; opened: nu
   let previous: Tag[] = [];
   for (const run of runs) {
     const tags = run.text === '' ? [] : tagsFor(run.style);
-    let shared = 0;
-    while (shared < previous.length && shared < tags.length && previous[shared]?.key === tags[shared]?.key)
-      shared++;
+    const shared = sharedPrefix(previous, tags);
     open.push(tags.length);
     opened.push(tags.length - shared);
     if (run.text !== '') previous = tags;
@@ -102,7 +137,9 @@ export function entityCounts(runs: readonly Run[]): { open: number[]; opened: nu
 }
 
 export function runsToPlain(runs: readonly Run[]): string {
-  return runs.map((run) => run.text).join('');
+  let plain = '';
+  for (const run of runs) plain += run.text;
+  return plain;
 }
 
 /** The runs covering characters [start, end) of the runs' joined text. */

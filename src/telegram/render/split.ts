@@ -48,11 +48,7 @@ export function splitRuns(runs: readonly Run[], maxLength: number, options: Spli
   // `plain` identical to what Telegram shows.
   const skipBlank = (from: number): number => {
     let index = from;
-    while (
-      index < text.length &&
-      /\s/.test(text[index] as string) &&
-      (text[index] === '\n' || !inCode[index])
-    )
+    while (index < text.length && isSpace(text.charCodeAt(index)) && (text[index] === '\n' || !inCode[index]))
       index++;
     return index;
   };
@@ -64,7 +60,7 @@ export function splitRuns(runs: readonly Run[], maxLength: number, options: Spli
     const { end, next } =
       text.length <= limit ? { end: text.length, next: text.length } : findCut(text, inCode, start, limit);
     let trimmedEnd = end;
-    while (trimmedEnd > start && /\s/.test(text[trimmedEnd - 1] as string)) trimmedEnd--;
+    while (trimmedEnd > start && isSpace(text.charCodeAt(trimmedEnd - 1))) trimmedEnd--;
     if (trimmedEnd > start) {
       const piece = slice(start, trimmedEnd);
       if (pieces.length > 0 && markLength > 0) piece.unshift(continuationMark(piece[0]));
@@ -170,11 +166,35 @@ function lastSeparator(
   minimum: number,
   limit: number,
 ): number {
-  for (let at = Math.min(limit, text.length - separator.length); at >= minimum; at--) {
-    if (text.startsWith(separator, at) && (inCodeToo || (!inCode[at] && !inCode[at + separator.length - 1])))
-      return at;
+  // lastIndexOf on the whole text would scan back to its start whenever the window holds no separator:
+  // quadratic over a long answer. A slice is a view, not a copy.
+  const window = text.slice(minimum, Math.min(text.length, limit + separator.length));
+  for (
+    let at = window.lastIndexOf(separator);
+    at >= 0;
+    at = at > 0 ? window.lastIndexOf(separator, at - 1) : -1
+  ) {
+    const position = minimum + at;
+    if (inCodeToo || (!inCode[position] && !inCode[position + separator.length - 1])) return position;
   }
   return -1;
+}
+
+/** The characters JavaScript's `\s` matches, without a regular expression per character. */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /** Splits plain text into Telegram-sized messages the same way, e.g. for the plain-text fallback. */
