@@ -54,6 +54,7 @@ export async function startApp(settings: Settings): Promise<void> {
     apiRoot: settings.telegramApiRoot,
     allowedUserIds: settings.allowedUserIds,
     allowedChatIds: settings.allowedChatIds,
+    ...(settings.floodPacing ? {} : { floodLimits: false as const }),
     ...(inbound.telegram ? { journal: inbound.telegram } : {}),
     logger,
   });

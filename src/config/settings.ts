@@ -27,6 +27,7 @@ const envSchema = z.object({
   SESSION_IDLE_TIMEOUT: durationSetting('10m'),
   PERMISSION_TIMEOUT: durationSetting('10m'),
   BATCH_WINDOW_MS: millis(DEFAULT_BATCH_WINDOW_MS),
+  TELEGRAM_FLOOD_PACING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
 });
 
 const MB = 1024 * 1024;
@@ -54,6 +55,11 @@ export interface Settings extends HomelabSettings {
   permissionTimeoutMs: number;
   /** Text messages from one chat within this many ms become one turn; 0: every message is its own. */
   batchWindowMs: number;
+  /**
+   * Sends kept within Telegram's flood limits (telegram/flood-pacing.ts). Off only against a
+   * Telegram-like server without them (the benchmarks' fake), where pacing would be measured as latency.
+   */
+  floodPacing: boolean;
   /** Everything in the environment that is not one of our settings: passed through to Claude Code. */
   passthroughEnv: Record<string, string>;
 }
@@ -131,6 +137,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     idleTimeoutMs: e.SESSION_IDLE_TIMEOUT,
     permissionTimeoutMs: e.PERMISSION_TIMEOUT,
     batchWindowMs: e.BATCH_WINDOW_MS,
+    floodPacing: e.TELEGRAM_FLOOD_PACING === 'on',
     passthroughEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0]),

@@ -186,4 +186,20 @@ describe('settings (SPEC.md)', () => {
     ]);
     expect(windowOf('90000')).toEqual(['BATCH_WINDOW_MS must be at most 60000 (one minute)']);
   });
+
+  it('paces sends to Telegram unless TELEGRAM_FLOOD_PACING is off, and keeps it from Claude Code', () => {
+    const pacingOf = (value?: string) => {
+      const result = parseSettings({
+        ...required,
+        ...(value === undefined ? {} : { TELEGRAM_FLOOD_PACING: value }),
+      });
+      return result.ok
+        ? [result.settings.floodPacing, Object.keys(result.settings.passthroughEnv)]
+        : result.problems;
+    };
+    expect(pacingOf()).toEqual([true, []]);
+    expect(pacingOf('on')).toEqual([true, []]);
+    expect(pacingOf('off')).toEqual([false, []]);
+    expect(pacingOf('maybe')).toEqual(['TELEGRAM_FLOOD_PACING must be on or off']);
+  });
 });

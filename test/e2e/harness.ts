@@ -106,6 +106,8 @@ export async function startWorld(
     LOG_LEVEL: 'debug',
     // Every message its own turn, as the tests expect; batching tests pass a window to startBot.
     BATCH_WINDOW_MS: '0',
+    // A fake without flood limits (the benchmarks'): the bot's own pacing would be measured as latency.
+    ...(options.rateLimits === false ? { TELEGRAM_FLOOD_PACING: 'off' } : {}),
     ...options.env,
   };
   const world: World = {
