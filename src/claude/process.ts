@@ -193,9 +193,17 @@ export class ClaudeSession {
    * it. `bypassPermissions` only works on a process started in it.
    */
   async setPermissionMode(mode: PermissionMode): Promise<void> {
-    this.options = { ...this.options, permissionMode: mode };
+    this.rememberPermissionMode(mode);
     const runner = this.slot.runner;
     if (runner && !runner.closing) await runner.query.setPermissionMode(mode);
+  }
+
+  /**
+   * The mode Claude Code switched the running process to itself (an approved plan): a process
+   * started after a crash starts in it too, not in the one this session was created with.
+   */
+  rememberPermissionMode(mode: PermissionMode): void {
+    this.options = { ...this.options, permissionMode: mode };
   }
 
   /** Ends the process and every process it started; resolves when they are all gone. */

@@ -15,6 +15,8 @@ export type ModeOutcome =
 /** A running Claude Code process whose mode can be switched live. */
 export interface ModeTarget {
   setPermissionMode(mode: PermissionMode): Promise<void>;
+  /** The mode the process is already in (switched by Claude Code itself): for the next process it starts. */
+  rememberPermissionMode(mode: PermissionMode): void;
 }
 
 export interface SessionModesDeps {
@@ -90,5 +92,6 @@ export class SessionModes {
    */
   async record(name: string, mode: PermissionMode): Promise<void> {
     await this.deps.sessions.update(name, { permission_mode: mode });
+    this.live.get(name)?.rememberPermissionMode(mode);
   }
 }

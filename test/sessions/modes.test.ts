@@ -20,6 +20,7 @@ async function setup(options: { bypassAvailable?: boolean; busy?: boolean } = {}
   });
   const restarts: string[] = [];
   const switched: PermissionMode[] = [];
+  const remembered: PermissionMode[] = [];
   const modes = new SessionModes({
     sessions,
     isBusy: () => options.busy ?? false,
@@ -29,11 +30,22 @@ async function setup(options: { bypassAvailable?: boolean; busy?: boolean } = {}
     bypassAvailable: options.bypassAvailable ?? true,
     logger,
   });
-  modes.attach('work', { setPermissionMode: async (mode) => void switched.push(mode) });
-  return { sessions, modes, restarts, switched };
+  modes.attach('work', {
+    setPermissionMode: async (mode) => void switched.push(mode),
+    rememberPermissionMode: (mode) => void remembered.push(mode),
+  });
+  return { sessions, modes, restarts, switched, remembered };
 }
 
 describe('SessionModes', () => {
+  it('an approved plan (Claude Code switched the mode itself) is stored and remembered for a restarted process, never switched again live', async () => {
+    const { modes, sessions, switched, remembered } = await setup();
+    await modes.record('work', 'acceptEdits');
+    expect((await sessions.get('work'))?.metadata.permission_mode).toBe('acceptEdits');
+    expect(remembered).toEqual(['acceptEdits']);
+    expect(switched).toEqual([]);
+  });
+
   it("starts from the persona's mode, then switches live and stores the switch", async () => {
     const { modes, sessions, switched, restarts } = await setup();
     expect(await modes.current('work')).toBe('plan');
