@@ -173,8 +173,11 @@ export class SessionManager {
     let process = this.processes.useRunning(chatId, name);
     let resumed: { idleMs: number } | undefined;
     if (!process) {
-      const session = await this.deps.sessions.get(name);
-      if (!session) return { ok: false, reason: 'no_active_session' };
+      const loaded = await this.deps.sessions.load(name);
+      if (!loaded.ok && loaded.error === 'malformed')
+        return { ok: false, reason: 'damaged_metadata', name, detail: loaded.detail };
+      if (!loaded.ok) return { ok: false, reason: 'no_active_session' };
+      const { session } = loaded;
       if (session.metadata.failed_at) return { ok: false, reason: 'session_failed', name };
       if (session.metadata.claude_session_id !== null) {
         const idleMs = this.deps.now().getTime() - Date.parse(session.metadata.last_active_at);

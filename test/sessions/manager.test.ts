@@ -164,6 +164,14 @@ describe('SessionManager', () => {
     expect(overview.sessions.map((session) => session.name)).toEqual(['kept']);
     expect(overview.unreadable).toEqual(['dented']);
     expect(await manager.activeName(1)).toBe('kept');
+    // The active session damaged while it has no process: a message says so, not "no active session".
+    await manager.stop('kept');
+    await writeFile(`${dataDir}/sessions/kept/metadata.json`, '[]');
+    expect(await manager.send(1, 'hello')).toMatchObject({
+      ok: false,
+      reason: 'damaged_metadata',
+      name: 'kept',
+    });
   });
 
   it("plain text goes to the chat's active session, in order; without one it says how to start", async () => {
