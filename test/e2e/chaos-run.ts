@@ -2,8 +2,8 @@
  * One chaos run, end to end with the real CLI: a share of every Telegram call fails (429, 500,
  * dropped connections, timeouts), Claude Code is killed in the middle of a turn, and the bot is
  * SIGKILLed with messages queued and a turn running, then started again. Then, Telegram well again:
- * DATA_DIR read-only and full (a tmpfs of its own, see chaos-disk.ts), a damaged metadata.json, the
- * model API answering 529, and a damaged journal (chaos-scenarios.ts). At the end every message is
+ * DATA_DIR full (a tmpfs of its own, see chaos-disk.ts), a damaged metadata.json, the model API
+ * answering 529, a damaged journal, and DATA_DIR read-only (chaos-scenarios.ts). At the end every message is
  * counted: answered exactly once, told why not, lost, answered twice. Used by the short form in
  * `npm test` (chaos.test.ts) and by `npm run chaos` (bench/chaos.ts).
  */
@@ -97,7 +97,9 @@ async function crashScenario(ctx: ScenarioContext, options: ChaosOptions): Promi
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosTally> {
-  const progress = options.progress ?? (() => undefined);
+  const started = Date.now();
+  const progress = (line: string) =>
+    options.progress?.(`${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s ${line}`);
   const world = await startWorld({ script, rateLimits: false, timeoutFaultMs: 1_000 });
   const disk = await mountDataDisk(world.dataDir);
   const ctx: ScenarioContext = {
@@ -114,8 +116,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosTally> {
     world.say('/new chaos');
     await world.tg.waitForMessage(chat, "Session 'chaos' created.", { timeoutMs: 30_000 });
     results.push(await crashScenario(ctx, options));
-    progress('DATA_DIR read-only');
-    results.push(await diskScenario(ctx, 'read-only'));
     progress('DATA_DIR full');
     results.push(await diskScenario(ctx, 'full'));
     progress('a damaged metadata.json');
@@ -124,6 +124,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosTally> {
     results.push(await overloadScenario(ctx, options.overloadMs));
     progress('a damaged journal, the bot SIGKILLed with a turn running');
     results.push(await damagedJournalScenario(ctx));
+    // Last: a bot started on a read-only DATA_DIR runs without its journal until its next start.
+    progress('DATA_DIR read-only, the bot started again on it');
+    results.push(await diskScenario(ctx, 'read-only'));
     // Long enough for a second answer to any message to show.
     await delay(2_000);
     const damaged = [metadataOf(world, 'dented'), metadataOf(world, 'intact')];

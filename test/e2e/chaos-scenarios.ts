@@ -6,6 +6,7 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DISK_FULL_REPLY, DISK_READ_ONLY_REPLY } from '../../src/telegram/copy/failures.ts';
+import { JOURNAL_UNAVAILABLE_NOTICE } from '../../src/telegram/journal-text.ts';
 import type { DataDisk } from './chaos-disk.ts';
 import { claudeProcesses, delay, OWNER_ID, type World, waitUntil } from './harness.ts';
 
@@ -26,7 +27,11 @@ export async function killClaudes(world: World): Promise<number> {
 /** SIGKILLs the bot's process group, and the Claude Code processes it leaves behind. */
 export async function killBot(world: World): Promise<void> {
   const bot = world.bot;
-  if (bot?.child.pid) process.kill(-bot.child.pid, 'SIGKILL');
+  try {
+    if (bot?.child.pid) process.kill(-bot.child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
   await bot?.exited;
   await killClaudes(world);
 }
@@ -126,7 +131,7 @@ export async function diskScenario(
   const { world, disk } = ctx;
   const problems: string[] = [];
   const tag = fault === 'full' ? 'full' : 'readonly';
-  const texts = [`${tag} 1`, `${tag} 2`];
+  const texts = [`${tag} 1`, `${tag} 2`, ...(fault === 'read-only' ? [`${tag} 3`] : [])];
   const reply = fault === 'full' ? DISK_FULL_REPLY : DISK_READ_ONLY_REPLY;
   const before = world.tg.messages(chat).length;
   if (fault === 'full') await disk.fill();
@@ -141,6 +146,7 @@ export async function diskScenario(
     problems.push(`${fault}: /new and /session were not both answered with “${reply}”`);
   if (textsSince(world, before).some((text) => text.includes(`Session '${tag}-a' created.`)))
     problems.push(`/new ${tag}-a claimed success on a ${fault} disk`);
+  if (fault === 'read-only') await restartReadOnly(ctx, texts[2] as string, problems);
   if (fault === 'full') await disk.unfill();
   else await disk.writable();
   world.say(`/new ${tag}-b`);
@@ -148,6 +154,21 @@ export async function diskScenario(
   world.say(texts[1] as string);
   await ctx.awaitAnswers([texts[1] as string]);
   return { scenario: `DATA_DIR ${fault}`, texts, problems };
+}
+
+/**
+ * The bot started on a read-only DATA_DIR (its journal cannot be opened): the owner is told that
+ * messages cannot be saved, and they are answered all the same. (A journal file opened before the
+ * disk turned read-only keeps taking appends on a tmpfs, so this is where the journal meets it.)
+ */
+async function restartReadOnly(ctx: ScenarioContext, text: string, problems: string[]): Promise<void> {
+  const { world } = ctx;
+  await Promise.race([world.bot?.stop('SIGTERM'), delay(10_000)]);
+  await killBot(world);
+  await world.startBot(ctx.botEnv, 60_000);
+  await expectOwnerSees(ctx, problems, JOURNAL_UNAVAILABLE_NOTICE);
+  world.say(text);
+  await ctx.awaitAnswers([text]);
 }
 
 const textsSince = (world: World, index: number) =>
