@@ -17,8 +17,8 @@ const tally = await runChaos({
 });
 console.log(
   `\nChaos: ${messages} messages with 20% of Telegram calls failing (429, 500, reset, timeout; ${tally.telegramFaults} failed), ` +
-    `Claude Code and the bot killed; DATA_DIR read-only, then full; a damaged metadata.json and journal; ` +
-    `the model API answering 529 for ${overloadMs / 1000} s (${tally.overloadAnswers} answers)\n`,
+    `Claude Code and the bot killed; DATA_DIR full; a damaged metadata.json and journal; ` +
+    `the model API answering 529 for ${overloadMs / 1000} s (${tally.overloadAnswers} answers); DATA_DIR read-only\n`,
 );
 console.log(chaosTable(tally));
 for (const problem of tally.problems) console.log(`problem: ${problem}`);

@@ -12,19 +12,21 @@ import { formatTable } from '../../bench/table.ts';
 import type { Script } from '../fakes/anthropic/index.ts';
 import { mountDataDisk, unparsableFiles } from './chaos-disk.ts';
 import {
-  answerTo,
-  type ChaosRow,
-  countAnswers,
   damagedJournalScenario,
   damagedMetadataScenario,
   diskScenario,
-  killBot,
-  killClaudes,
   metadataOf,
   overloadScenario,
   type ScenarioContext,
-  type ScenarioResult,
 } from './chaos-scenarios.ts';
+import {
+  answerTo,
+  type ChaosRow,
+  countAnswers,
+  killBot,
+  killClaudes,
+  type ScenarioResult,
+} from './chaos-tally.ts';
 import { delay, OWNER_ID, startWorld, waitUntil } from './harness.ts';
 
 export interface ChaosTally {

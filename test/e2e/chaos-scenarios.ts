@@ -8,92 +8,10 @@ import path from 'node:path';
 import { DISK_FULL_REPLY, DISK_READ_ONLY_REPLY } from '../../src/telegram/copy/failures.ts';
 import { JOURNAL_UNAVAILABLE_NOTICE } from '../../src/telegram/journal-text.ts';
 import type { DataDisk } from './chaos-disk.ts';
-import { claudeProcesses, delay, OWNER_ID, type World, waitUntil } from './harness.ts';
+import { botTexts, killBot, type ScenarioResult } from './chaos-tally.ts';
+import { delay, OWNER_ID, type World, waitUntil } from './harness.ts';
 
 const chat = OWNER_ID;
-
-export async function killClaudes(world: World): Promise<number> {
-  const running = await claudeProcesses(world.home);
-  for (const { pid } of running) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return running.length;
-}
-
-/** SIGKILLs the bot's process group, and the Claude Code processes it leaves behind. */
-export async function killBot(world: World): Promise<void> {
-  const bot = world.bot;
-  try {
-    if (bot?.child.pid) process.kill(-bot.child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  await bot?.exited;
-  await killClaudes(world);
-}
-
-/** What became of one scenario's messages. */
-export interface ChaosRow {
-  scenario: string;
-  sent: number;
-  answeredOnce: number;
-  /** Not answered, but the chat was told why. */
-  told: number;
-  lost: number;
-  answeredTwice: number;
-}
-
-/** A scenario's messages, counted once the whole run is over (so a late second answer shows). */
-export interface ScenarioResult {
-  scenario: string;
-  texts: string[];
-  /** A bot notice that tells the owner why one message was not answered, besides one quoting it. */
-  told?: (message: string) => boolean;
-  /** What the owner was expected to hear and did not, or anything else that went wrong. */
-  problems: string[];
-}
-
-export const answerTo = (text: string) => `You said: ${text}`;
-
-/** Bot texts so far: sent messages, and every text an edit or draft showed on the way. */
-export function botTexts(world: World): string[] {
-  const shown = world.tg.calls
-    .filter((call) => call.status === 200 && typeof call.params.text === 'string')
-    .filter((call) => /^(sendMessage|editMessageText|sendMessageDraft)$/.test(call.method))
-    .map((call) => call.params.text as string);
-  return [...world.tg.messages(chat).map((message) => message.text), ...shown];
-}
-
-/**
- * Counts `texts` (messages the owner sent): answered once (the echo script's answer), twice, told
- * why not (a bot message quoting it, or one of the `told` notices, each accounting for one message),
- * or lost.
- */
-export function countAnswers(
-  world: World,
-  scenario: string,
-  texts: readonly string[],
-  told: (message: string) => boolean = () => false,
-): ChaosRow {
-  const messages = world.tg.messages(chat).map((message) => message.text);
-  let notices = messages.filter(told).length;
-  const row: ChaosRow = { scenario, sent: texts.length, answeredOnce: 0, told: 0, lost: 0, answeredTwice: 0 };
-  for (const text of texts) {
-    const answers = messages.filter((message) => message === answerTo(text)).length;
-    if (answers === 1) row.answeredOnce += 1;
-    else if (answers > 1) row.answeredTwice += 1;
-    else if (messages.some((message) => message.includes(`“${text}”`))) row.told += 1;
-    else if (notices > 0) {
-      notices -= 1;
-      row.told += 1;
-    } else row.lost += 1;
-  }
-  return row;
-}
 
 export interface ScenarioContext {
   world: World;
@@ -134,8 +52,10 @@ export async function diskScenario(
   const texts = [`${tag} 1`, `${tag} 2`, ...(fault === 'read-only' ? [`${tag} 3`] : [])];
   const reply = fault === 'full' ? DISK_FULL_REPLY : DISK_READ_ONLY_REPLY;
   const before = world.tg.messages(chat).length;
-  if (fault === 'full') await disk.fill();
-  else await disk.readOnly();
+  if (fault === 'full') {
+    await disk.fill();
+    if (!(await disk.isFull())) problems.push('the disk did not fill up');
+  } else await disk.readOnly();
   world.say(`/new ${tag}-a`);
   world.say('/session chaos');
   world.say(texts[0] as string);
