@@ -63,6 +63,12 @@ const script: Script = (turn) => ({
   chunkDelayMs: 400,
 });
 
+/** After a restart: “… was working on your last message” (or “your last 3 messages”): not answered, and said so. */
+function cutOffNotice(message: string): number {
+  const cutOff = /was working on your last (?:(\d+) messages|message): that was cut off/.exec(message);
+  return cutOff ? Number(cutOff[1] ?? 1) : 0;
+}
+
 const crashTexts = (sent: number) => Array.from({ length: sent }, (_, i) => textOf(i + 1));
 
 /** Telegram failing, Claude Code killed, the bot SIGKILLed and started again. */
@@ -93,9 +99,12 @@ async function crashScenario(ctx: ScenarioContext, options: ChaosOptions): Promi
 
   progress('phase 3: the rest, faults still on');
   await send(options.messages - sent);
-  await ctx.awaitAnswers(crashTexts(sent), { timeoutMs: 60_000 + options.messages * 3_000 });
+  await ctx.awaitAnswers(crashTexts(sent), {
+    timeoutMs: 60_000 + options.messages * 3_000,
+    told: cutOffNotice,
+  });
   world.tg.failRandomly(0, []);
-  return { scenario: 'Telegram faults, kills', texts: crashTexts(sent), problems: [] };
+  return { scenario: 'Telegram faults, kills', texts: crashTexts(sent), told: cutOffNotice, problems: [] };
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosTally> {

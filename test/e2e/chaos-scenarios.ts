@@ -22,7 +22,7 @@ export interface ScenarioContext {
   /** Waits until each text is answered or told why (or the time is up; the count tells). */
   awaitAnswers(
     texts: readonly string[],
-    options?: { timeoutMs?: number; told?: (message: string) => boolean },
+    options?: { timeoutMs?: number; told?: (message: string) => number },
   ): Promise<void>;
 }
 
@@ -127,7 +127,8 @@ export async function damagedMetadataScenario(ctx: ScenarioContext): Promise<Sce
   return { scenario: 'damaged metadata.json', texts, problems, told: damagedNotice };
 }
 
-const damagedNotice = (message: string) => message.startsWith("Session 'intact' has a damaged metadata.json");
+const damagedNotice = (message: string) =>
+  message.startsWith("Session 'intact' has a damaged metadata.json") ? 1 : 0;
 
 export const metadataOf = (world: World, session: string) =>
   path.join(world.dataDir, 'sessions', session, 'metadata.json');
@@ -195,4 +196,4 @@ export async function overloadScenario(ctx: ScenarioContext, outageMs: number): 
   };
 }
 
-const overloadedNotice = (message: string) => message.includes('The model API is overloaded (529)');
+const overloadedNotice = (message: string) => (message.includes('The model API is overloaded (529)') ? 1 : 0);

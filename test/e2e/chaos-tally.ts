@@ -45,8 +45,8 @@ export interface ChaosRow {
 export interface ScenarioResult {
   scenario: string;
   texts: string[];
-  /** A bot notice that tells the owner why one message was not answered, besides one quoting it. */
-  told?: (message: string) => boolean;
+  /** How many unanswered messages a bot notice accounts for (0: not a notice), besides those quoting one. */
+  told?: (message: string) => number;
   /** What the owner was expected to hear and did not, or anything else that went wrong. */
   problems: string[];
 }
@@ -64,17 +64,17 @@ export function botTexts(world: World): string[] {
 
 /**
  * Counts `texts` (messages the owner sent): answered once (the echo script's answer), twice, told
- * why not (a bot message quoting it, or one of the `told` notices, each accounting for one message),
+ * why not (a bot message quoting it, or one of the `told` notices, each accounting for its messages),
  * or lost.
  */
 export function countAnswers(
   world: World,
   scenario: string,
   texts: readonly string[],
-  told: (message: string) => boolean = () => false,
+  told: (message: string) => number = () => 0,
 ): ChaosRow {
   const messages = world.tg.messages(chat).map((message) => message.text);
-  let notices = messages.filter(told).length;
+  let notices = messages.reduce((sum, message) => sum + told(message), 0);
   const row: ChaosRow = { scenario, sent: texts.length, answeredOnce: 0, told: 0, lost: 0, answeredTwice: 0 };
   for (const text of texts) {
     const answers = messages.filter((message) => message === answerTo(text)).length;
