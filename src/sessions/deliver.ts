@@ -29,8 +29,11 @@ export async function deliverToActive(
   let process = processes.useRunning(chatId, name);
   let resumed: { idleMs: number } | undefined;
   if (!process) {
-    const session = await deps.sessions.get(name);
-    if (!session) return { ok: false, reason: 'no_active_session' };
+    const loaded = await deps.sessions.load(name);
+    if (!loaded.ok && loaded.error === 'malformed')
+      return { ok: false, reason: 'damaged_metadata', name, detail: loaded.detail };
+    if (!loaded.ok) return { ok: false, reason: 'no_active_session' };
+    const { session } = loaded;
     if (session.metadata.failed_at) return { ok: false, reason: 'session_failed', name };
     resumed = deps.activity.resumeOf(session);
     process = await processes.use(chatId, session);

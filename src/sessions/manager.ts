@@ -96,8 +96,10 @@ export class SessionManager {
 
   /** Makes the session the chat's active one; the session left behind keeps its process. */
   async switchTo(chatId: ChatId, name: string): Promise<SwitchOutcome> {
-    if (!isValidName(name) || !(await this.deps.sessions.get(name)))
-      return { ok: false, reason: 'not_found', name };
+    const loaded = await this.deps.sessions.load(name);
+    if (!loaded.ok && loaded.error === 'malformed')
+      return { ok: false, reason: 'damaged_metadata', name, detail: loaded.detail };
+    if (!loaded.ok) return { ok: false, reason: 'not_found', name };
     const refused = await this.activate(chatId, name);
     return refused ?? { ok: true, kind: 'switched', name };
   }

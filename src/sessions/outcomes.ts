@@ -55,7 +55,7 @@ export type SendOutcome =
       /** The session had no process: one was started to resume its conversation, idle this long. */
       resumed?: { idleMs: number };
     }
-  | Refusal<'no_active_session' | 'shutting_down' | 'start_failed' | 'session_failed'>;
+  | Refusal<'no_active_session' | 'shutting_down' | 'start_failed' | 'session_failed' | 'damaged_metadata'>;
 
 /** `/stop`: whether a turn was interrupted and how many waiting messages were dropped. */
 export type StopOutcome =

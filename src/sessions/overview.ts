@@ -1,6 +1,8 @@
+import { readdir } from 'node:fs/promises';
 import { residentMemoryOf } from '../claude/proc-memory.ts';
 import type { IdleTimers } from './idle-timers.ts';
 import type { LiveProcesses } from './live-processes.ts';
+import { isValidName } from './names.ts';
 import type { Session, SessionStore } from './session-store.ts';
 
 /**
@@ -24,6 +26,8 @@ export interface SessionSummary {
 export interface SessionsOverview {
   /** Most recently active first. */
   sessions: SessionSummary[];
+  /** Session folders whose metadata.json cannot be read (damaged), by name: listed, not usable. */
+  unreadable: string[];
   liveProcesses: number;
   /** Resident memory of the live Claude Code processes and everything they started. */
   memoryBytes: number;
@@ -51,8 +55,9 @@ export async function sessionsOverview(deps: {
   memoryOf?: (pids: number[]) => Promise<number>;
 }): Promise<SessionsOverview> {
   const { sessions, processes, timers } = deps;
+  const listed = await sessions.list();
   const summaries = await Promise.all(
-    (await sessions.list()).map(async (session): Promise<SessionSummary> => {
+    listed.map(async (session): Promise<SessionSummary> => {
       const { metadata } = session;
       const persona = await sessions.readPersona(metadata.name);
       const recorded = Date.parse(metadata.last_active_at);
@@ -72,5 +77,18 @@ export async function sessionsOverview(deps: {
   );
   const pids = processes.pids();
   const memoryBytes = await (deps.memoryOf ?? residentMemoryOf)(pids);
-  return { sessions: summaries, liveProcesses: processes.names().length, memoryBytes };
+  const unreadable = await unreadableSessions(sessions, new Set(listed.map((s) => s.metadata.name)));
+  return { sessions: summaries, unreadable, liveProcesses: processes.names().length, memoryBytes };
+}
+
+/** The session folders `list` skipped because their metadata.json is damaged (not merely missing). */
+async function unreadableSessions(sessions: SessionStore, listed: Set<string>): Promise<string[]> {
+  const entries = await readdir(sessions.sessionsDir, { withFileTypes: true }).catch(() => []);
+  const unreadable: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !isValidName(entry.name) || listed.has(entry.name)) continue;
+    const loaded = await sessions.load(entry.name);
+    if (!loaded.ok && loaded.error === 'malformed') unreadable.push(entry.name);
+  }
+  return unreadable.sort();
 }

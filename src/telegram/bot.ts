@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import { type ApiOptions, apiClientOptions, configureApi } from './api.ts';
 import { allowlist } from './auth.ts';
 import { COMMANDS } from './commands/help.ts';
+import { handlerFailedReply } from './copy/failures.ts';
 import { FORWARDED_COMMAND_REPLY } from './copy/sessions.ts';
 import type { TelegramJournal } from './journal.ts';
 import { orderingKey } from './ordering.ts';
@@ -60,7 +61,7 @@ export function createBot(options: BotOptions): Bot {
   bot.use(refuseForwardedCommands);
   bot.catch(async (error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'update handler failed');
-    await tellHandlerFailed(error.ctx, logger);
+    await tellHandlerFailed(error.ctx, error.error, logger);
   });
   return bot;
 }
@@ -109,14 +110,14 @@ export function startPolling(bot: Bot, logger: Logger): RunnerHandle {
   return runner;
 }
 
-export const HANDLER_FAILED_REPLY =
-  "Sorry, that failed on the bot's side (the bot's log has the details). Please try again.";
+export { HANDLER_FAILED_REPLY } from './copy/failures.ts';
 
 /** A handler that threw (a full disk, a damaged file) must not leave the owner with silence or a spinning button. */
-async function tellHandlerFailed(ctx: Context, logger: Logger): Promise<void> {
+async function tellHandlerFailed(ctx: Context, error: unknown, logger: Logger): Promise<void> {
+  const text = handlerFailedReply(error);
   try {
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: HANDLER_FAILED_REPLY });
-    else if (ctx.chat) await ctx.reply(HANDLER_FAILED_REPLY);
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
+    else if (ctx.chat) await ctx.reply(text);
   } catch (error) {
     logger.warn({ err: error }, 'could not tell the owner that an update failed');
   }

@@ -149,6 +149,31 @@ describe('SessionManager', () => {
     expect(await manager.switchTo(1, '../x')).toEqual({ ok: false, reason: 'not_found', name: '../x' });
   });
 
+  it('switching to a session whose metadata.json is damaged says so, and the overview lists it as unreadable', async () => {
+    const { manager } = setup();
+    await manager.create(1, 'dented');
+    await manager.create(1, 'kept');
+    await writeFile(`${dataDir}/sessions/dented/metadata.json`, '{"name": "dent');
+    expect(await manager.switchTo(1, 'dented')).toMatchObject({
+      ok: false,
+      reason: 'damaged_metadata',
+      name: 'dented',
+      detail: expect.stringContaining('not valid JSON'),
+    });
+    const overview = await manager.overview();
+    expect(overview.sessions.map((session) => session.name)).toEqual(['kept']);
+    expect(overview.unreadable).toEqual(['dented']);
+    expect(await manager.activeName(1)).toBe('kept');
+    // The active session damaged while it has no process: a message says so, not "no active session".
+    await manager.stop('kept');
+    await writeFile(`${dataDir}/sessions/kept/metadata.json`, '[]');
+    expect(await manager.send(1, 'hello')).toMatchObject({
+      ok: false,
+      reason: 'damaged_metadata',
+      name: 'kept',
+    });
+  });
+
   it("plain text goes to the chat's active session, in order; without one it says how to start", async () => {
     const { manager, processes } = setup();
     expect(await manager.send(1, 'hello')).toEqual({ ok: false, reason: 'no_active_session' });

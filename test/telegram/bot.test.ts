@@ -4,6 +4,7 @@ import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { pollAfterHandling } from '../../src/telegram/api.ts';
 import { createBot, HANDLER_FAILED_REPLY, installFallbacks } from '../../src/telegram/bot.ts';
+import { DISK_FULL_REPLY, DISK_READ_ONLY_REPLY } from '../../src/telegram/copy/failures.ts';
 import { FORWARDED_COMMAND_REPLY } from '../../src/telegram/copy/sessions.ts';
 import { captureLogger } from '../sessions/helpers.ts';
 import { buttonUpdate, offlineBot, recordCalls, textUpdate } from './offline-bot.ts';
@@ -98,6 +99,31 @@ describe('a handler that fails', () => {
     await handleLikeTheRunner(b, textUpdate(OWNER, '/new project'));
     expect(replies()).toEqual([HANDLER_FAILED_REPLY]);
     expect(JSON.stringify(lines)).toContain('ENOSPC');
+  });
+
+  const throwing = (code: string) => () => {
+    const feature = new Composer<Context>();
+    feature.on(['message:text', 'callback_query:data'], () => {
+      throw Object.assign(new Error(`${code}: the disk refused`), { code });
+    });
+    return [feature];
+  };
+
+  it.each([
+    ['ENOSPC', DISK_FULL_REPLY],
+    ['EDQUOT', DISK_FULL_REPLY],
+    ['EROFS', DISK_READ_ONLY_REPLY],
+    ['EACCES', DISK_READ_ONLY_REPLY],
+    ['EPERM', DISK_READ_ONLY_REPLY],
+    ['EIO', HANDLER_FAILED_REPLY],
+  ])('names the disk when a write failed with %s', async (code, reply) => {
+    const { bot: b, replies, calls } = bot(throwing(code));
+    await handleLikeTheRunner(b, textUpdate(OWNER, '/new project'));
+    expect(replies()).toEqual([reply]);
+    await handleLikeTheRunner(b, buttonUpdate(OWNER, 'switch:work'));
+    expect(calls.filter((call) => call.method === 'answerCallbackQuery')).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ text: reply }) }),
+    ]);
   });
 
   it('answers a button press that failed, so the button stops spinning', async () => {

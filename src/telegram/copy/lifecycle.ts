@@ -83,8 +83,15 @@ export function overviewText(
   active: string | undefined,
   now: number,
 ): string {
-  if (overview.sessions.length === 0) return `${heading}\nNo sessions yet. Use /new <name> to start one.`;
-  const lines = overview.sessions.map((session) => summaryLine(session, session.name === active, now));
+  const damaged = overview.unreadable.map(
+    (name) => `⚠️ ${name}: unreadable (damaged metadata.json); /session ${name} says why`,
+  );
+  if (overview.sessions.length === 0 && damaged.length === 0)
+    return `${heading}\nNo sessions yet. Use /new <name> to start one.`;
+  const lines = [
+    ...overview.sessions.map((session) => summaryLine(session, session.name === active, now)),
+    ...damaged,
+  ];
   const live = overview.liveProcesses;
   const summary =
     live === 0

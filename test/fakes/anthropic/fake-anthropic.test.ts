@@ -258,6 +258,31 @@ describe('fake Anthropic Messages API', () => {
     expect(body.error.message.length).toBeGreaterThan(0);
   });
 
+  it('answers every request with 529 for the length of an outage, then the script again', async () => {
+    model = await startFakeAnthropic({ script: () => ({ text: 'back' }) });
+    const ask = () =>
+      fetch(`${model?.baseUrl}/v1/messages`, {
+        method: 'POST',
+        body: JSON.stringify({
+          model: 'm',
+          max_tokens: 1,
+          tools,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      });
+    model.failFor(300);
+    const during = await ask();
+    expect(during.status).toBe(529);
+    expect(((await during.json()) as { error: { type: string } }).error.type).toBe('overloaded_error');
+    expect(model.outageAnswers).toBe(1);
+    expect(model.requests).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const after = await ask();
+    expect(after.status).toBe(200);
+    expect(model.outageAnswers).toBe(1);
+    expect(model.requests).toHaveLength(1);
+  });
+
   it('cuts a stream off half-way: the client sees a broken stream, not a finished message', async () => {
     model = await startFakeAnthropic({ script: () => ({ cutOffAfterChars: 5, text: 'Hello, world' }) });
     const stream = client(model).messages.stream({

@@ -17,7 +17,7 @@ import {
   sendUsageLimit,
 } from './respond.ts';
 import { echoScript } from './scripts.ts';
-import type { ModelReply, ModelTurn, RecordedRequest, Script } from './types.ts';
+import type { ErrorStatus, ModelReply, ModelTurn, RecordedRequest, Script } from './types.ts';
 
 export interface FakeAnthropicOptions {
   script?: Script;
@@ -36,6 +36,13 @@ export interface FakeAnthropic {
   /** Everything that is not `POST /v1/messages`, e.g. `HEAD /api/hello`. */
   readonly otherRequests: readonly { method: string; url: string }[];
   setScript(script: Script): void;
+  /**
+   * For `ms` from now every `POST /v1/messages` (title requests too) is answered with `status`
+   * (default 529, overloaded) before the script is asked, as a real outage of the API would be.
+   */
+  failFor(ms: number, status?: ErrorStatus): void;
+  /** How many requests an outage of `failFor` has answered with its error so far. */
+  readonly outageAnswers: number;
   lastUserText(request: RecordedRequest): string;
   /** The images of a request's newest user turn. */
   lastUserImages(request: RecordedRequest): ImageBlock[];
@@ -59,6 +66,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const pendingThenText = new Map<string, string>();
   let seq = 0;
   let ids = 0;
+  let outage: { until: number; status: ErrorStatus } | undefined;
+  let outageAnswers = 0;
 
   async function decide(request: RecordedRequest): Promise<ModelReply> {
     const toolResults = toolResultsOf(request.messages);
@@ -92,6 +101,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: String(error) } }),
       );
       return;
+    }
+    if (outage && Date.now() < outage.until) {
+      outageAnswers += 1;
+      return sendError(res, outage.status);
     }
     seq += 1;
     const request: RecordedRequest = {
@@ -187,6 +200,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     otherRequests,
     setScript(next) {
       script = next;
+    },
+    failFor(ms, status = 529) {
+      outage = { until: Date.now() + ms, status };
+    },
+    get outageAnswers() {
+      return outageAnswers;
     },
     lastUserText: (request) => lastUserText(request.messages),
     lastUserImages: (request) => lastUserImages(request.messages),

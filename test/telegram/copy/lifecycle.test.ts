@@ -63,6 +63,7 @@ describe('lifecycle copy', () => {
             lastActiveAt: new Date(now - 3 * 60 * MINUTE),
           },
         ],
+        unreadable: [],
         liveProcesses: 2,
         memoryBytes: 440 * 1024 * 1024,
       },
@@ -75,6 +76,21 @@ describe('lifecycle copy', () => {
       '▶️ b: 💤 suspended, planner, default model, mode default, 3 h ago',
       '',
       '2 Claude Code processes running, 440 MB in memory.',
+    ]);
+  });
+
+  it('the overview lists a session whose metadata.json is damaged as unreadable, even when it is the only one', () => {
+    const text = overviewText(
+      'Sessions:',
+      { sessions: [], unreadable: ['dented'], liveProcesses: 0, memoryBytes: 0 },
+      undefined,
+      Date.now(),
+    );
+    expect(text.split('\n')).toEqual([
+      'Sessions:',
+      '⚠️ dented: unreadable (damaged metadata.json); /session dented says why',
+      '',
+      'No Claude Code process running.',
     ]);
   });
 });
