@@ -14,7 +14,6 @@ import {
   type SessionEventSink,
   type StartProcess,
 } from './live-processes.ts';
-import { isValidName } from './names.ts';
 import type {
   ActivateRefusal,
   CreateOutcome,
