@@ -11,7 +11,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
+import { BOT_ENTRY, delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { type BytesReader, startBytesReader } from './bytes-reader.ts';
 import { descendantRunning, peakRssDuring } from './process-memory.ts';
@@ -103,7 +103,7 @@ export async function benchFiles(world: World): Promise<FilesBenchResult> {
   // Claude Code behind the stamping relay: the CLI's stdin is where the bot's work on a turn ends.
   await world.startBot({ LOG_LEVEL: 'info', CLAUDE_PATH: RELAY_PATH, BENCH_RELAY_LOG: relayLogOf(world) });
   await command(world, chat, '/new files-bench', "Session 'files-bench' created.");
-  const pid = await descendantRunning(world.bot?.child.pid ?? 0, 'src/main.ts');
+  const pid = await descendantRunning(world.bot?.child.pid ?? 0, BOT_ENTRY);
   // Warm-up: the first turn, the first download and the first document turn pay one-time costs.
   await textTurn(world, 'warm-up');
   await documentTurn(world, 'warm-up.bin', Buffer.alloc(DOCUMENT_BYTES, 1));

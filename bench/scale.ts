@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       '- Throughput: the fake model answers at once; through the bot each session is the active one of its own group',
       `  and gets its ${TURNS_EACH} messages at once (queued by the bot), the CLI alone gets them one after the other;`,
       '  both from the first message sent to the last answer. Bot RSS is VmRSS of the node process running',
-      `  src/main.ts alone; ${SESSIONS_ON_DISK - LIVE} sessions are written to disk before it starts.`,
+      `  scripts/start.mjs (the bot) alone; ${SESSIONS_ON_DISK - LIVE} sessions are written to disk before it starts.`,
       '- Load: flood limits ON (startWorld default). /help is asked every 1.2 s by a second allowed user in',
       '  their private chat; its latency runs from the update queued at the fake to the reply arriving there.',
       "  CPU per turn is the bot process's utime+stime over the run (/proc/<pid>/stat) divided by the messages",

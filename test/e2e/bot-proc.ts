@@ -1,11 +1,11 @@
 /**
  * The bot's own process as /proc shows it, for the load and soak runs and their benchmarks: its pid
- * (node running src/main.ts under `npm start`), CPU time, resident memory (its children excluded)
+ * (node running scripts/start.mjs under `npm start`), CPU time, resident memory (its children excluded)
  * and open file descriptors.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { descendantRunning } from '../../bench/process-memory.ts';
-import type { World } from './harness.ts';
+import { BOT_ENTRY, type World } from './harness.ts';
 
 /** Clock ticks per second of /proc's times (USER_HZ): 100 on every Linux this runs on. */
 const TICKS_PER_SECOND = 100;
@@ -14,7 +14,7 @@ const TICKS_PER_SECOND = 100;
 export async function botPid(world: World): Promise<number> {
   const npm = world.bot?.child.pid;
   if (npm === undefined) throw new Error('the bot is not running');
-  return descendantRunning(npm, 'src/main.ts');
+  return descendantRunning(npm, BOT_ENTRY);
 }
 
 /** User plus system CPU time the process has used so far, in ms (fields 14 and 15 of stat). */

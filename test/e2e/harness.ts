@@ -13,6 +13,8 @@ import { type FakeAnthropic, type Script, startFakeAnthropic } from '../fakes/an
 import { type FakeTelegram, type RateLimitConfig, startFakeTelegram } from '../fakes/telegram/index.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** What the bot's node process runs under `npm start` (its command line holds it). */
+export const BOT_ENTRY = 'scripts/start.mjs';
 export const OWNER_ID = 424242;
 export const STRANGER_ID = 666;
 
