@@ -1,4 +1,4 @@
-// `npm start`: runs src/main.ts as one bundled ES module, built by esbuild and cached by the sources' hash.
+// `npm start`: runs src/main.ts bundled by esbuild (ES modules), cached by the sources' and esbuild's hash.
 //
 // Why not `node --import tsx src/main.ts`: tsx resolves and compiles every module on a loader thread that
 // the main thread waits on, module by module. Measured with bench/startup.ts on this project: start to
@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, version as esbuildVersion } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sourceDir = path.join(root, 'src');
@@ -37,7 +37,7 @@ async function sourcesHash() {
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
     .sort();
-  const hash = createHash('sha256').update(JSON.stringify(BUILD_OPTIONS));
+  const hash = createHash('sha256').update(JSON.stringify({ ...BUILD_OPTIONS, esbuildVersion }));
   for (const file of files)
     hash
       .update(path.relative(root, file))
