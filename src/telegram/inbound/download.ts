@@ -1,6 +1,7 @@
 // Downloads a file the owner sent into the session's inbox: getFile, then the file URL, streamed to
 // disk through a byte counter, so memory stays flat and an oversized file is cut off mid-stream.
 // Nothing is left on disk unless the whole file arrived.
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -121,7 +122,8 @@ export async function downloadToInbox(
   }
 
   await mkdir(request.inboxDir, { recursive: true });
-  const partial = path.join(request.inboxDir, `.${request.fileName}.${process.pid}.${Date.now()}.part`);
+  // Unique: the photos of an album share a name (the same second) and may download in the same millisecond.
+  const partial = path.join(request.inboxDir, `.${request.fileName}.${randomUUID()}.part`);
   let received = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
