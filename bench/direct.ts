@@ -7,10 +7,17 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { type ClaudeEvent, type ClaudeSession, createClaudeSession } from '../src/claude/index.ts';
+import { SETTING_NAMES } from '../src/config/settings.ts';
 import { delay } from '../test/e2e/harness.ts';
 import type { FakeAnthropic } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { answerTo, until } from './through-bot.ts';
+
+/** Claude Code's environment as the bot passes it: everything but the bot's own settings. */
+export function claudeEnv(botEnv: Record<string, string>): Record<string, string> {
+  const passed = Object.entries(botEnv).filter(([name]) => !SETTING_NAMES.includes(name));
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...Object.fromEntries(passed), LOG_LEVEL: 'info' };
+}
 
 export interface DirectSetup {
   model: FakeAnthropic;

@@ -9,13 +9,11 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { SETTING_NAMES } from '../src/config/settings.ts';
-import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
 import { claudeProcesses, delay, OWNER_ID, startWorld, type World } from '../test/e2e/harness.ts';
 import { echoScript } from '../test/fakes/anthropic/index.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { APPROVAL_PROMPTS, type ApprovalSample, approvalTable, measureApprovals } from './approval.ts';
-import { type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
+import { claudeEnv, type DirectSetup, type DirectTurn, directFirstReply, openDirect } from './direct.ts';
 import { runFilesBench } from './files.ts';
 import { benchJournal, journalTable } from './journal.ts';
 import { outputBench } from './output.ts';
@@ -29,7 +27,7 @@ import {
   TARGETS,
   warmTurnTable,
 } from './report.ts';
-import { benchStartup, SESSIONS_ON_DISK, startupTable } from './startup.ts';
+import { benchStartup, SESSIONS_ON_DISK, shippedDefaultPersona, startupTable } from './startup.ts';
 import { ms } from './table.ts';
 import { type BotTurn, command, measureBotTurn, TURN_GAP_MS } from './through-bot.ts';
 
@@ -56,12 +54,6 @@ const cleaningUp = new AbortController();
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const total = (turn: BotTurn) => turn.replyAt - turn.queuedAt;
 const trials = (prefix: string) => Array.from({ length: FIRST_REPLY_TRIALS }, (_, i) => `${prefix}-${i + 1}`);
-
-/** Claude Code's environment as the bot passes it: everything but the bot's own settings. */
-function claudeEnv(botEnv: Record<string, string>): Record<string, string> {
-  const passed = Object.entries(botEnv).filter(([name]) => !SETTING_NAMES.includes(name));
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...Object.fromEntries(passed), LOG_LEVEL: 'info' };
-}
 
 /**
  * Info level, as a user runs it: the e2e harness's debug logging is not part of the bot's cost.
@@ -277,12 +269,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const loadAtStart = os.loadavg()[0] ?? 0;
   const world = await startWorld({ rateLimits: false, modelClock: monotonicMs });
-  const persona = await new PersonaLibrary({
-    shippedDir: SHIPPED_PERSONAS_DIR,
-    ownerDir: path.join(world.dataDir, 'personas'),
-    logger: pino({ level: 'silent' }),
-  }).get('default');
-  if (!persona) throw new Error('the shipped default persona is missing');
+  const persona = await shippedDefaultPersona(world.dataDir, pino({ level: 'silent' }));
   const direct: DirectSetup = {
     model: world.model,
     root: path.join(path.dirname(world.home), 'direct'),

@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
+import type { Logger } from '../src/logging.ts';
+import { type Persona, PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
 import { SessionStore } from '../src/sessions/session-store.ts';
 import { PROJECT_ROOT, startBotProcess, startWorld, waitUntil } from '../test/e2e/harness.ts';
 import { median } from './stats.ts';
@@ -42,6 +43,17 @@ async function timeRuntimeAlone(dir: string): Promise<number> {
   return hrMs() - started;
 }
 
+/** The persona `/new` gives a session by default, as the bot finds it under `dataDir`. */
+export async function shippedDefaultPersona(dataDir: string, logger: Logger): Promise<Persona> {
+  const persona = await new PersonaLibrary({
+    shippedDir: SHIPPED_PERSONAS_DIR,
+    ownerDir: path.join(dataDir, 'personas'),
+    logger,
+  }).get('default');
+  if (!persona) throw new Error('the shipped default persona is missing');
+  return persona;
+}
+
 export async function benchStartup(trials = 3): Promise<StartupBenchResult> {
   const world = await startWorld({ rateLimits: false });
   const result: StartupBenchResult = { trials, runtime: [], noSessions: [], withSessions: [] };
@@ -69,12 +81,7 @@ export async function benchStartup(trials = 3): Promise<StartupBenchResult> {
     }
     const logger = pino({ level: 'silent' });
     const sessions = new SessionStore({ dataDir: world.dataDir, now: () => new Date(), logger });
-    const persona = await new PersonaLibrary({
-      shippedDir: SHIPPED_PERSONAS_DIR,
-      ownerDir: path.join(world.dataDir, 'personas'),
-      logger,
-    }).get('default');
-    if (!persona) throw new Error('the shipped default persona is missing');
+    const persona = await shippedDefaultPersona(world.dataDir, logger);
     for (let index = 0; index < SESSIONS_ON_DISK; index++) {
       const name = `session-${index}`;
       await sessions.create(name, persona);

@@ -7,14 +7,12 @@
  */
 import path from 'node:path';
 import pino from 'pino';
-import { SETTING_NAMES } from '../src/config/settings.ts';
-import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from '../src/sessions/personas.ts';
 import { SessionStore } from '../src/sessions/session-store.ts';
 import { botPid, rssMb } from '../test/e2e/bot-proc.ts';
 import { claudeProcesses, delay, OWNER_ID, startWorld, type World, waitUntil } from '../test/e2e/harness.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
-import { type DirectSession, type DirectSetup, openDirect } from './direct.ts';
-import { SESSIONS_ON_DISK } from './startup.ts';
+import { claudeEnv, type DirectSession, type DirectSetup, openDirect } from './direct.ts';
+import { SESSIONS_ON_DISK, shippedDefaultPersona } from './startup.ts';
 import { answerTo, command } from './through-bot.ts';
 
 export interface ThroughputResult {
@@ -112,17 +110,11 @@ export async function benchThroughput(live: number, turnsEach: number): Promise<
   const world = await startWorld({ rateLimits: false, modelClock: monotonicMs });
   const cleaning = new AbortController();
   const logger = pino({ level: 'silent' });
-  const persona = await new PersonaLibrary({
-    shippedDir: SHIPPED_PERSONAS_DIR,
-    ownerDir: path.join(world.dataDir, 'personas'),
-    logger,
-  }).get('default');
-  if (!persona) throw new Error('the shipped default persona is missing');
-  const passed = Object.entries(world.env).filter(([name]) => !SETTING_NAMES.includes(name));
+  const persona = await shippedDefaultPersona(world.dataDir, logger);
   const setup: DirectSetup = {
     model: world.model,
     root: path.join(path.dirname(world.home), 'direct'),
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...Object.fromEntries(passed), LOG_LEVEL: 'info' },
+    env: claudeEnv(world.env),
     personaPrompt: persona.system_prompt,
     live: new Set(),
     signal: cleaning.signal,
