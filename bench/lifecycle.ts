@@ -13,10 +13,10 @@ import pino from 'pino';
 import { residentMemoryOf } from '../src/claude/proc-memory.ts';
 import { createClaudeSession } from '../src/claude/process.ts';
 import { bridgeSessionOptions } from '../src/claude/tools/bridge.ts';
-import { SETTING_NAMES } from '../src/config/settings.ts';
 import { SessionStore } from '../src/sessions/session-store.ts';
 import { claudeProcesses, delay, startWorld, type World } from '../test/e2e/harness.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
+import { claudeEnv } from './direct.ts';
 import { type CliStamps, cliStampsOf, RELAY_PATH } from './relay-log.ts';
 import { median } from './stats.ts';
 import { formatTable } from './table.ts';
@@ -77,11 +77,10 @@ async function cliAloneResume(
   sessionId: string,
   text: string,
 ): Promise<ResumeTurn> {
-  const env = Object.fromEntries(Object.entries(world.env).filter(([name]) => !SETTING_NAMES.includes(name)));
   const startedAt = monotonicMs();
   const session = createClaudeSession({
     cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, BENCH_RELAY_LOG: relayLog },
+    env: { ...claudeEnv(world.env), BENCH_RELAY_LOG: relayLog },
     // Configured as the bot configures a session, so the CLI starts the same way in both: the bridge's
     // MCP server (the CLI lists its tools while it starts) and a permission callback.
     ...bridgeSessionOptions({ sessionDir: cwd, sendFile: async () => ({ kind: 'sent' }) }),
