@@ -8,7 +8,8 @@
  * Plain JavaScript so it starts as fast as node can; it forwards before it records anything.
  * Each stamp is the instant the relay read the line, before forwarding it: the hop on to the CLI
  * falls in the CLI's stretch, the hop on to the bot in the bot's.
- * Stamps are appended to BENCH_RELAY_LOG, one JSON object per line: { at, dir: 'in' | 'out', type, text }.
+ * Stamps are appended to BENCH_RELAY_LOG, one JSON object per line: { at, dir: 'in' | 'out', type, text, pid? }.
+ * The first, `started`, is the instant the relay's own process began.
  * It ends as the CLI ends: with its exit code, or killed by the same signal.
  */
 import { spawn } from 'node:child_process';
@@ -38,6 +39,10 @@ function write(stamp) {
     process.stderr.write(`cli-relay: ${error.message}\n`);
   }
 }
+
+// When this relay's process began (node's time origin), on the same clock as the other stamps: splits
+// a start into the spawn (the caller's share) and node starting the relay (the same in every run).
+write({ at: monotonicMs() - performance.now(), dir: 'in', type: 'started', text: '', pid: process.pid });
 
 const child = spawn(realClaude, process.argv.slice(2), { stdio: ['pipe', 'pipe', 'inherit'] });
 child.on('error', (error) => {
@@ -122,7 +127,7 @@ function record(at, dir, line) {
       return;
     }
     if (dir === 'in' && message.type === 'user')
-      write({ at, dir, type: 'user', text: textOf(message.message?.content) });
+      write({ at, dir, type: 'user', text: textOf(message.message?.content), pid: process.pid });
     if (dir === 'out' && message.type === 'assistant')
       write({ at, dir, type: 'assistant', text: textOf(message.message?.content) });
     if (dir === 'out' && message.type === 'result')

@@ -12,10 +12,12 @@ export const RELAY_PATH = fileURLToPath(new URL('./cli-relay.mjs', import.meta.u
 const stampSchema = z.object({
   at: z.number(),
   dir: z.enum(['in', 'out']),
-  type: z.enum(['user', 'assistant', 'result', 'can_use_tool', 'control_response']),
+  type: z.enum(['started', 'user', 'assistant', 'result', 'can_use_tool', 'control_response']),
   text: z.string(),
   /** For a permission request and the answer to it: the control request's id. */
   requestId: z.string().optional(),
+  /** The relay's pid (on `started` and `user`): pairs a message with the start of the relay it reached. */
+  pid: z.number().optional(),
 });
 
 export type RelayStamp = z.infer<typeof stampSchema>;
@@ -23,6 +25,8 @@ export type RelayStamp = z.infer<typeof stampSchema>;
 export interface CliStamps {
   /** The user message reached the CLI's stdin. */
   inAt: number;
+  /** The relay whose stdin it reached began (its node process), if it logged that. */
+  startedAt?: number;
   /** The CLI wrote the turn's result on its stdout. */
   resultAt: number;
   /** The CLI wrote the assistant message holding the answer (before the result), if it did. */
@@ -64,7 +68,16 @@ async function readStamps(logFile: string, text: string, answer: string): Promis
   const result = stamps.find((s) => s.dir === 'out' && s.type === 'result' && s.text === answer);
   if (!input || !result) return undefined;
   const answered = stamps.find((s) => s.dir === 'out' && s.type === 'assistant' && s.text.includes(answer));
-  return { inAt: input.at, resultAt: result.at, ...(answered ? { answerAt: answered.at } : {}) };
+  // The last start of a relay with that pid before the message (a pid can be used again later).
+  const started = stamps
+    .slice(0, stamps.indexOf(input))
+    .findLast((s) => s.type === 'started' && s.pid !== undefined && s.pid === input.pid);
+  return {
+    inAt: input.at,
+    resultAt: result.at,
+    ...(answered ? { answerAt: answered.at } : {}),
+    ...(started ? { startedAt: started.at } : {}),
+  };
 }
 
 /**

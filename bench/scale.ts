@@ -16,6 +16,8 @@ import { benchThroughput, type ThroughputResult } from './throughput.ts';
 const LIVE = 20;
 const TURNS_EACH = Number(process.env.BENCH_TURNS_EACH ?? 5);
 const SOAK_CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 200);
+/** Chats cycling at once in the soak (a cycle is mostly Claude Code cold starts: 3 fit 2 cores). */
+const SOAK_LANES = Number(process.env.BENCH_SOAK_LANES ?? 3);
 /** Issue 13: the bot's own RSS with 200 sessions on disk and 20 live. */
 const RSS_TARGET_MB = 100;
 const progress = (line: string) => process.stderr.write(`bench scale: ${line}\n`);
@@ -78,8 +80,8 @@ async function main(): Promise<void> {
   console.log('\nLoad, strict fake Telegram with its flood limits on\n');
   console.log(loadTable(loaded));
 
-  progress(`soak: ${SOAK_CYCLES} cycles (${load()})`);
-  const soak = await runSoak({ cycles: SOAK_CYCLES, progress });
+  progress(`soak: ${SOAK_CYCLES} cycles in ${SOAK_LANES} chats at once (${load()})`);
+  const soak = await runSoak({ cycles: SOAK_CYCLES, lanes: SOAK_LANES, progress });
   console.log(
     `\nSoak: ${SOAK_CYCLES} cycles of create, switch, message, kill, stop, idle suspend, resume, archive\n`,
   );
@@ -97,8 +99,8 @@ async function main(): Promise<void> {
       "  CPU per turn is the bot process's utime+stime over the run (/proc/<pid>/stat) divided by the messages",
       '  sent; it includes the /help probes, typing, drafts and the status lines.',
       `- Soak: each cycle costs four Claude Code cold starts (two /new, the restart after the kill, the resume)`,
-      '  and an idle timeout of 3 s; BENCH_SOAK_CYCLES sets the cycle count (default 200), the time row says',
-      '  what it took.',
+      '  and an idle timeout of 3 s; BENCH_SOAK_CYCLES sets the cycle count (default 200), BENCH_SOAK_LANES how many',
+      "  chats (the owner's and allowed groups) run cycles at once (default 3); the time row says what it took.",
       `- ${load()} at the end.`,
     ].join('\n'),
   );

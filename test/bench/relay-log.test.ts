@@ -30,6 +30,19 @@ describe("the relay's stamps", () => {
     expect(await cliStampsOf(log, 'two', 'You said: two', 0)).toEqual({ inAt: 3, resultAt: 4 });
   });
 
+  it('pairs the message with the start of the relay it reached (the last one with that pid)', async () => {
+    const line = (value: object) => `${JSON.stringify(value)}\n`;
+    await writeFile(
+      log,
+      line({ at: 1, dir: 'in', type: 'started', text: '', pid: 7 }) +
+        line({ at: 2, dir: 'in', type: 'started', text: '', pid: 8 }) +
+        line({ at: 5, dir: 'in', type: 'started', text: '', pid: 7 }) +
+        line({ at: 6, dir: 'in', type: 'user', text: 'hi', pid: 7 }) +
+        line({ at: 9, dir: 'out', type: 'result', text: 'You said: hi' }),
+    );
+    expect(await cliStampsOf(log, 'hi', 'You said: hi', 0)).toEqual({ inAt: 6, resultAt: 9, startedAt: 5 });
+  });
+
   it('ignores a line still being written, and waits for the stamp to land', async () => {
     const result = stamp(11, 'out', 'You said: late');
     await writeFile(log, stamp(10, 'in', 'late') + result.slice(0, 20));

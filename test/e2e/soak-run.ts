@@ -18,6 +18,8 @@ import { metadataOf, modelAsked, processesOf, slowOrEcho } from './lifecycle-hel
 
 export interface SoakResult {
   cycles: number;
+  /** Chats running cycles at once. */
+  lanes: number;
   wallMs: number;
   start: BotSample;
   end: BotSample;
@@ -30,12 +32,17 @@ export interface SoakResult {
   steps: Map<string, number>;
 }
 
-const chat = OWNER_ID;
 const IDLE_TIMEOUT = '3s';
 
-/** The owner writes `text`; resolves with the bot's reply matching `expected`. */
-function say(world: World, text: string, expected: string | RegExp): Promise<BotMessage> {
-  world.say(text);
+/**
+ * Lane k's chat: the owner's private chat, then groups of the allowlist. Each lane runs its own
+ * cycles, so several sessions live, die and come back at once (and the run takes less time).
+ */
+const laneChat = (lane: number) => (lane === 0 ? OWNER_ID : -1_000_900 - lane);
+
+/** The owner writes `text` in `chat`; resolves with the bot's reply matching `expected`. */
+function say(world: World, chat: number, text: string, expected: string | RegExp): Promise<BotMessage> {
+  world.tg.sendText({ userId: OWNER_ID, chatId: chat, text });
   return world.tg.waitForMessage(chat, expected, { timeoutMs: 30_000 });
 }
 
@@ -45,14 +52,19 @@ function archiveButton(card: BotMessage): string {
   return button.callback_data;
 }
 
-async function archive(world: World, name: string): Promise<void> {
-  const card = await say(world, `/archive ${name}`, `Archive session '${name}'?`);
-  world.tg.pressButton({ userId: OWNER_ID, messageId: card.messageId, data: archiveButton(card) });
+async function archive(world: World, chat: number, name: string): Promise<void> {
+  const card = await say(world, chat, `/archive ${name}`, `Archive session '${name}'?`);
+  world.tg.pressButton({
+    userId: OWNER_ID,
+    chatId: chat,
+    messageId: card.messageId,
+    data: archiveButton(card),
+  });
   await world.tg.waitForMessage(chat, `Session '${name}' archived.`, { timeoutMs: 30_000 });
 }
 
 /** One life: the messages each wait for their reply, so a failure says which step it was. */
-async function cycle(world: World, i: number, steps: Map<string, number>): Promise<void> {
+async function cycle(world: World, chat: number, i: number, steps: Map<string, number>): Promise<void> {
   let last = Date.now();
   const step = (name: string) => {
     steps.set(name, (steps.get(name) ?? 0) + Date.now() - last);
@@ -60,34 +72,34 @@ async function cycle(world: World, i: number, steps: Map<string, number>): Promi
   };
   const a = `soak-a${i}`;
   const b = `soak-b${i}`;
-  await say(world, `/new ${a}`, `Session '${a}' created.`);
-  await say(world, `/new ${b}`, `Session '${b}' created.`);
+  await say(world, chat, `/new ${a}`, `Session '${a}' created.`);
+  await say(world, chat, `/new ${b}`, `Session '${b}' created.`);
   step('create');
-  await say(world, `/session ${a}`, `Switched to session '${a}'.`);
+  await say(world, chat, `/session ${a}`, `Switched to session '${a}'.`);
   step('switch');
-  await say(world, `cycle ${i} hello`, `You said: cycle ${i} hello`);
+  await say(world, chat, `cycle ${i} hello`, `You said: cycle ${i} hello`);
   step('message');
 
   const live = (await processesOf(world, a)).find((p) => p.state !== 'Z');
   if (!live) throw new Error(`${a} has no live Claude Code process right after its answer`);
   process.kill(live.pid, 'SIGKILL');
   await world.tg.waitForMessage(chat, 'Claude Code stopped unexpectedly', { timeoutMs: 30_000 });
-  await say(world, `cycle ${i} after the kill`, `You said: cycle ${i} after the kill`);
+  await say(world, chat, `cycle ${i} after the kill`, `You said: cycle ${i} after the kill`);
   step('kill, restart, answer');
 
-  world.say(`slow cycle ${i}`);
+  world.tg.sendText({ userId: OWNER_ID, chatId: chat, text: `slow cycle ${i}` });
   await modelAsked(world, `slow cycle ${i}`);
-  await say(world, '/stop', 'Stopped.');
+  await say(world, chat, '/stop', 'Stopped.');
   step('stop');
 
   await waitUntil(async () => (await processesOf(world, a)).length === 0, 30_000);
   await waitUntil(() => metadataOf(world, a).status === 'suspended', 10_000);
   step('idle suspend');
-  await say(world, `cycle ${i} resumed`, `You said: cycle ${i} resumed`);
+  await say(world, chat, `cycle ${i} resumed`, `You said: cycle ${i} resumed`);
   step('resume');
 
-  await archive(world, b);
-  await archive(world, a);
+  await archive(world, chat, b);
+  await archive(world, chat, a);
   step('archive both');
 }
 
@@ -132,27 +144,43 @@ export async function dataDirProblems(dataDir: string): Promise<string[]> {
   return problems;
 }
 
+/** `lanes`: how many chats run cycles at once (1: one after the other in the owner's chat). */
 export async function runSoak(options: {
   cycles: number;
+  lanes?: number;
   progress?: (line: string) => void;
 }): Promise<SoakResult> {
   const progress = options.progress ?? (() => undefined);
+  const lanes = Math.max(1, Math.min(options.lanes ?? 1, options.cycles));
   const world = await startWorld({ script: slowOrEcho });
   try {
-    await world.startBot({ LOG_LEVEL: 'info', SESSION_IDLE_TIMEOUT: IDLE_TIMEOUT }, 60_000);
+    const groups = Array.from({ length: lanes - 1 }, (_, k) => laneChat(k + 1)).join(',');
+    await world.startBot(
+      {
+        LOG_LEVEL: 'info',
+        SESSION_IDLE_TIMEOUT: IDLE_TIMEOUT,
+        ...(groups ? { ALLOWED_CHAT_IDS: groups } : {}),
+      },
+      60_000,
+    );
     const pid = await botPid(world);
     const start = await sampleBot(pid);
     const startedAt = Date.now();
     const steps = new Map<string, number>();
-    for (let i = 0; i < options.cycles; i++) {
-      await cycle(world, i, steps);
-      if ((i + 1) % 10 === 0 || i + 1 === options.cycles) {
-        const now = await sampleBot(pid);
-        progress(
-          `cycle ${i + 1}/${options.cycles}: ${((Date.now() - startedAt) / 1000).toFixed(0)} s, bot RSS ${now.rssMb.toFixed(0)} MB, ${now.fds} fds`,
-        );
+    let done = 0;
+    const lane = async (k: number) => {
+      for (let i = k; i < options.cycles; i += lanes) {
+        await cycle(world, laneChat(k), i, steps);
+        done += 1;
+        if (done % 10 === 0 || done === options.cycles) {
+          const now = await sampleBot(pid);
+          progress(
+            `cycle ${done}/${options.cycles}: ${((Date.now() - startedAt) / 1000).toFixed(0)} s, bot RSS ${now.rssMb.toFixed(0)} MB, ${now.fds} fds`,
+          );
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: lanes }, (_, k) => lane(k)));
     const wallMs = Date.now() - startedAt;
     const npm = world.bot?.child.pid ?? 0;
     let leftovers: string[] = [];
@@ -164,6 +192,7 @@ export async function runSoak(options: {
     await waitUntil(async () => (await defunctClaudes()).length === 0, 5_000).catch(() => undefined);
     return {
       cycles: options.cycles,
+      lanes,
       wallMs,
       start,
       end: await sampleBot(pid),
@@ -209,14 +238,14 @@ export function soakTable(result: SoakResult): string {
       ['bot open file descriptors', String(result.start.fds), String(result.end.fds), 'bounded', ''],
       ['bot RSS (MB)', result.start.rssMb.toFixed(0), result.end.rssMb.toFixed(0), 'bounded', ''],
       [
-        'time (s), per cycle (s)',
+        `time (s), per cycle (s), ${result.lanes} ${result.lanes === 1 ? 'chat' : 'chats at once'}`,
         '',
         `${(result.wallMs / 1000).toFixed(0)}, ${(result.wallMs / 1000 / result.cycles).toFixed(1)}`,
         '',
         '',
       ],
       ...[...result.steps].map(([step, total]) => [
-        `  of which ${step}, per cycle (s)`,
+        `  of which ${step}, per cycle in its chat (s)`,
         '',
         (total / 1000 / result.cycles).toFixed(1),
         '',

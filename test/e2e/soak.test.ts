@@ -1,7 +1,7 @@
 /**
  * Soak, short form (issue 13, deliverable 5; `npm run bench` runs BENCH_SOAK_CYCLES cycles): a few
  * cycles of create, switch, message, kill, stop, idle suspend, resume and archive, then no zombie,
- * no process left but the bot's own, file descriptors back where they started, DATA_DIR consistent.
+ * no process left but the bot's own (two chats cycling at once), file descriptors back where they started, DATA_DIR consistent.
  */
 import { describe, expect, it } from 'vitest';
 import { runSoak, soakTable } from './soak-run.ts';
@@ -11,7 +11,7 @@ const FD_SLACK = 8;
 
 describe('soak, short form', () => {
   it('leaves no zombie, no orphan, a bounded set of file descriptors and a consistent DATA_DIR', async () => {
-    const result = await runSoak({ cycles: 2 });
+    const result = await runSoak({ cycles: 2, lanes: 2 });
     console.log(soakTable(result));
     expect(result.zombies).toBe(0);
     expect(result.leftovers).toEqual([]);
