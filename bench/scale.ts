@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { loadTable, runLoad } from '../test/e2e/load-run.ts';
 import { runSoak, soakTable } from '../test/e2e/soak-run.ts';
+import { rssFloorMb } from './rss-floor.ts';
 import { SESSIONS_ON_DISK } from './startup.ts';
 import { formatTable } from './table.ts';
 import { benchThroughput, type ThroughputResult } from './throughput.ts';
@@ -23,7 +24,7 @@ const RSS_TARGET_MB = 100;
 const progress = (line: string) => process.stderr.write(`bench scale: ${line}\n`);
 const load = () => `1-min load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`;
 
-function throughputTable(r: ThroughputResult): string {
+function throughputTable(r: ThroughputResult, floorMb: number): string {
   const rssMet = r.botRss.peak < RSS_TARGET_MB;
   return formatTable(
     [{ title: '' }, { title: 'value', align: 'right' }, { title: 'target' }, { title: '' }],
@@ -59,6 +60,13 @@ function throughputTable(r: ThroughputResult): string {
         `< ${RSS_TARGET_MB} MB`,
         rssMet ? 'met' : 'missed',
       ],
+      [
+        '  of it anonymous (JS heap, malloc) / file-backed (node, libraries) (MB)',
+        `${r.peakParts.anon.toFixed(0)} / ${r.peakParts.file.toFixed(0)}`,
+        '',
+        '',
+      ],
+      ["node with the bot's dependencies imported, running nothing (floor, MB)", floorMb.toFixed(0), '', ''],
     ],
   );
 }
@@ -66,8 +74,9 @@ function throughputTable(r: ThroughputResult): string {
 async function main(): Promise<void> {
   progress(`${LIVE} live sessions through the bot, then ${LIVE} CLIs alone (${load()})`);
   const throughput = await benchThroughput(LIVE, TURNS_EACH);
+  const floor = await rssFloorMb();
   console.log(`\nThroughput with ${LIVE} live sessions, instant model, flood limits off\n`);
-  console.log(throughputTable(throughput));
+  console.log(throughputTable(throughput, floor));
 
   progress(`load: ${LIVE} sessions x 5 messages at once, 50 messages in 10 s, /help meanwhile (${load()})`);
   const loaded = await runLoad({
@@ -94,6 +103,7 @@ async function main(): Promise<void> {
       `  and gets its ${TURNS_EACH} messages at once (queued by the bot), the CLI alone gets them one after the other;`,
       '  both from the first message sent to the last answer. Bot RSS is VmRSS of the node process running',
       `  scripts/start.mjs (the bot) alone; ${SESSIONS_ON_DISK - LIVE} sessions are written to disk before it starts.`,
+      '  The floor is a node started with the same environment and flags as npm start (bench/rss-floor.ts).',
       '- Load: flood limits ON (startWorld default). /help is asked every 1.2 s by a second allowed user in',
       '  their private chat; its latency runs from the update queued at the fake to the reply arriving there.',
       "  CPU per turn is the bot process's utime+stime over the run (/proc/<pid>/stat) divided by the messages",

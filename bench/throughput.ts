@@ -8,7 +8,7 @@
 import path from 'node:path';
 import pino from 'pino';
 import { SessionStore } from '../src/sessions/session-store.ts';
-import { botPid, rssMb } from '../test/e2e/bot-proc.ts';
+import { botPid, type RssParts, rssMb, rssParts } from '../test/e2e/bot-proc.ts';
 import { claudeProcesses, delay, OWNER_ID, startWorld, type World, waitUntil } from '../test/e2e/harness.ts';
 import { monotonicMs } from '../test/fakes/monotonic.ts';
 import { claudeEnv, type DirectSession, type DirectSetup, openDirect } from './direct.ts';
@@ -22,6 +22,8 @@ export interface ThroughputResult {
   directTurnsPerSecond: number;
   /** The bot's VmRSS (MB): started with the sessions on disk; with the live ones after their turns; its peak. */
   botRss: { started: number; live: number; peak: number };
+  /** The peak's anonymous and file-backed parts. */
+  peakParts: RssParts;
 }
 
 const groupOf = (i: number) => -1_000_400 - i;
@@ -66,11 +68,12 @@ async function throughBot(world: World, live: number, turnsEach: number) {
   for (const [i, chat] of groups.entries()) await command(world, chat, `/new live-${i}`, 'created.');
   // Every process started and answering before the measured turns.
   await allAnswered(world, new Map(groups.map((chat, i) => [chat, [`live-${i} warm-up`]])));
-  let peak = started;
+  let peak = await rssParts(pid);
   let measuring = true;
   const sampling = (async () => {
     while (measuring) {
-      peak = Math.max(peak, await rssMb(pid));
+      const sample = await rssParts(pid);
+      if (sample.rss > peak.rss) peak = sample;
       await delay(100);
     }
   })();
@@ -86,7 +89,11 @@ async function throughBot(world: World, live: number, turnsEach: number) {
   const liveRss = await rssMb(pid);
   await world.bot?.stop('SIGTERM');
   await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 20_000);
-  return { turnsPerSecond: (live * turnsEach) / seconds, rss: { started, live: liveRss, peak } };
+  return {
+    turnsPerSecond: (live * turnsEach) / seconds,
+    rss: { started, live: liveRss, peak: Math.max(started, peak.rss) },
+    peakParts: peak,
+  };
 }
 
 async function cliAlone(setup: DirectSetup, live: number, turnsEach: number): Promise<number> {
@@ -123,7 +130,14 @@ export async function benchThroughput(live: number, turnsEach: number): Promise<
     await sessionsOnDisk(world, SESSIONS_ON_DISK - live, persona);
     const bot = await throughBot(world, live, turnsEach);
     const directTurnsPerSecond = await cliAlone(setup, live, turnsEach);
-    return { live, turnsEach, botTurnsPerSecond: bot.turnsPerSecond, directTurnsPerSecond, botRss: bot.rss };
+    return {
+      live,
+      turnsEach,
+      botTurnsPerSecond: bot.turnsPerSecond,
+      directTurnsPerSecond,
+      botRss: bot.rss,
+      peakParts: bot.peakParts,
+    };
   } finally {
     cleaning.abort();
     await Promise.allSettled([...setup.live].map((session) => session.close()));

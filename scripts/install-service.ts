@@ -40,18 +40,45 @@ function quoted(value: string): string {
   return /[\s"'\\]/.test(escaped) ? `"${escaped.replace(/[\\"]/g, (c) => `\\${c}`)}"` : escaped;
 }
 
-/** The template with this machine's paths in WorkingDirectory, ExecStart and PATH. */
-export function renderUnit(template: string, paths: UnitPaths): string {
+/**
+ * How `npm start` runs the bot: the environment it sets for the bot's process and node's flags
+ * (package.json's start script, `exec env NAME=value … node --flag … scripts/start.mjs`, is the one
+ * place they are defined; scripts/start.mjs says what they are for). The service runs it the same way.
+ */
+export interface StartCommand {
+  /** `NAME=value` */
+  env: string[];
+  nodeFlags: string[];
+}
+
+export function parseStartScript(script: string): StartCommand {
+  const match = /^exec (?:env((?: [A-Z_]+=[^\s'"\\]+)+) )?node((?: --[^\s'"\\]+)*) scripts\/start\.mjs$/.exec(
+    script.trim(),
+  );
+  if (!match) throw new Error(`not "exec [env NAME=value…] node [--flag…] scripts/start.mjs": ${script}`);
+  const words = (text = '') => text.split(' ').filter((word) => word !== '');
+  return { env: words(match[1]), nodeFlags: words(match[2]) };
+}
+
+/** package.json's start script, parsed. */
+export async function startCommand(checkout: string): Promise<StartCommand> {
+  const manifest = JSON.parse(await readFile(path.join(checkout, 'package.json'), 'utf8'));
+  return parseStartScript(String(manifest?.scripts?.start ?? ''));
+}
+
+/** The template with this machine's paths in WorkingDirectory, ExecStart and PATH, and npm start's env and flags. */
+export function renderUnit(template: string, paths: UnitPaths, start: StartCommand): string {
   for (const value of Object.values(paths))
     if (/[\n\r]/.test(value)) throw new Error(`a path holds a line break: ${JSON.stringify(value)}`);
-  const start = path.join(paths.checkout, 'scripts', 'start.mjs');
+  const script = path.join(paths.checkout, 'scripts', 'start.mjs');
   const lines = template.split('\n').flatMap((line) => {
     if (line.startsWith('WorkingDirectory='))
       return [
         `WorkingDirectory=${escapeSpecifiers(paths.checkout)}`,
-        `Environment=${quoted(`PATH=${paths.pathEnv}`)}`,
+        ...[`PATH=${paths.pathEnv}`, ...start.env].map((assignment) => `Environment=${quoted(assignment)}`),
       ];
-    if (line.startsWith('ExecStart=')) return [`ExecStart=${quoted(paths.node)} ${quoted(start)}`];
+    if (line.startsWith('ExecStart='))
+      return [`ExecStart=${[paths.node, ...start.nodeFlags, script].map(quoted).join(' ')}`];
     return [line];
   });
   return lines.join('\n');
@@ -79,7 +106,8 @@ export async function installService(env: NodeJS.ProcessEnv, paths: UnitPaths): 
   const unitDir = userUnitDir(env);
   const unitFile = path.join(unitDir, UNIT_NAME);
   await mkdir(unitDir, { recursive: true });
-  await writeFile(unitFile, renderUnit(await readFile(UNIT_TEMPLATE, 'utf8'), paths), { mode: 0o644 });
+  const unit = renderUnit(await readFile(UNIT_TEMPLATE, 'utf8'), paths, await startCommand(paths.checkout));
+  await writeFile(unitFile, unit, { mode: 0o644 });
   const service = UNIT_NAME.replace(/\.service$/, '');
   const instructions = [
     `Wrote ${unitFile}`,

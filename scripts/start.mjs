@@ -15,6 +15,18 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, version as esbuildVersion } from 'esbuild';
 
+// Memory (issue 13: the bot's RSS with 20 live sessions under 100 MB). package.json's start script,
+// which the service unit mirrors (scripts/install-service.ts), runs this with:
+// - `--optimize-for-size`: V8 keeps the heap small (a young generation of 1 MB per semi-space instead
+//   of up to 16, a slower-growing old generation) at a small cost in CPU per turn;
+// - MALLOC_ARENA_MAX=2 and fixed MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ (128 KB, glibc's
+//   default before it raises them on its own): glibc gives freed memory back instead of keeping it
+//   in one arena per thread; parsing the Agent SDK alone otherwise leaves about 10 MB behind.
+// Figures in bench/scale.ts. glibc read the MALLOC_ settings as this process started: they are
+// removed here so Claude Code and the tools it runs keep their usual allocator.
+for (const name of ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_'])
+  delete process.env[name];
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sourceDir = path.join(root, 'src');
 const cacheDir = path.join(root, '.cache', 'start');

@@ -1,4 +1,4 @@
-import { Agent, fetch } from 'undici';
+import type { Agent, fetch } from 'undici';
 import { z } from 'zod';
 import type { Logger } from '../logging.ts';
 import { classifyStatus, classifyThrown } from './failures.ts';
@@ -86,12 +86,22 @@ export function scrubber(secrets: readonly string[]): (text: string) => string {
  * A JSON-over-HTTP client for one service, on its own undici Agent (and undici's own fetch, which
  * the Agent belongs with). With a fingerprint, that Agent pins the certificate; without one, the
  * system CAs verify it as usual.
+ *
+ * undici is imported on the client's first request, not with the bot: it holds about 10 MB of the
+ * bot's memory, and a bot without homelab settings (or not asked for a status yet) never needs it.
  */
 export function createJsonClient(options: JsonClientOptions): JsonClient {
   const scrub = scrubber(options.secrets);
-  const agent = options.fingerprint
-    ? new Agent({ connect: pinnedConnector(options.fingerprint, options.timeoutMs) })
-    : new Agent({ connect: { timeout: options.timeoutMs } });
+  let transport: Promise<{ agent: Agent; fetch: typeof fetch }> | undefined;
+  const connected = () =>
+    (transport ??= import('undici').then((undici) => ({
+      agent: new undici.Agent({
+        connect: options.fingerprint
+          ? pinnedConnector(undici.buildConnector, options.fingerprint, options.timeoutMs)
+          : { timeout: options.timeoutMs },
+      }),
+      fetch: undici.fetch,
+    })));
 
   const fail = <T>(failure: Failure, path: string): Result<T> => {
     const safe = { ...failure, problem: scrub(failure.problem) };
@@ -107,6 +117,7 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
     let status: number;
     let text: string;
     try {
+      const { agent, fetch } = await connected();
       const response = await fetch(`${options.baseUrl}${path}`, {
         method: init.method ?? 'GET',
         dispatcher: agent,
@@ -153,5 +164,9 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
   const requestText = (path: string, headers?: Record<string, string>) =>
     send(path, { headers, accept: 'text/plain' });
 
-  return { request, requestText, close: () => agent.destroy() };
+  const close = async () => {
+    const open = await transport?.catch(() => undefined);
+    await open?.agent.destroy();
+  };
+  return { request, requestText, close };
 }

@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 
 /** The server presented another certificate than the pinned one. */
 export class FingerprintMismatch extends Error {
@@ -17,10 +17,14 @@ export function colonHex(hex: string): string {
  * A connector that accepts exactly one certificate, by SHA-256 fingerprint, whoever signed it.
  * Node skips `checkServerIdentity` when chain verification already failed (self-signed), so the
  * check runs on the connected socket instead. Session caching is off so every connection shows
- * its certificate.
+ * its certificate. `build` is undici's `buildConnector` (undici is loaded on the first request).
  */
-export function pinnedConnector(fingerprint: string, timeoutMs: number): buildConnector.connector {
-  const connect = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0, timeout: timeoutMs });
+export function pinnedConnector(
+  build: typeof buildConnector,
+  fingerprint: string,
+  timeoutMs: number,
+): buildConnector.connector {
+  const connect = build({ rejectUnauthorized: false, maxCachedSessions: 0, timeout: timeoutMs });
   return (options, callback) =>
     connect(options, (...args) => {
       const [error, socket] = args;

@@ -31,6 +31,22 @@ export async function rssMb(pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
+export interface RssParts {
+  rss: number;
+  /** The JS heap, malloc's memory, thread stacks. */
+  anon: number;
+  /** Pages of node's own binary and the libraries it maps. */
+  file: number;
+}
+
+/** VmRSS and its anonymous and file-backed parts (RssAnon, RssFile), in MB. */
+export async function rssParts(pid: number): Promise<RssParts> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const mb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
+}
+
 /** How many file descriptors the process holds open. */
 export async function openFds(pid: number): Promise<number> {
   return (await readdir(`/proc/${pid}/fd`)).length;

@@ -5,11 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCommand } from '../../scripts/install-service.ts';
 import { unlistedGroupNotice } from '../../src/telegram/chat-policy.ts';
 import {
   claudeProcesses,
   delay,
   OWNER_ID,
+  PROJECT_ROOT,
   STRANGER_ID,
   startWorld,
   type World,
@@ -88,5 +90,16 @@ describe('groups and secrets', () => {
     const log = world.bot?.output() ?? '';
     expect(log).toContain('bot started');
     for (const secret of secrets) expect(log).not.toContain(secret);
+  });
+
+  it("runs Claude Code without the allocator settings npm start sets for the bot's own process", async () => {
+    const [claude] = await claudeProcesses(world.home);
+    if (!claude) throw new Error('no claude process for the session');
+    const names = (await readFile(`/proc/${claude.pid}/environ`, 'utf8'))
+      .split('\0')
+      .map((e) => e.split('=')[0]);
+    const botOnly = (await startCommand(PROJECT_ROOT)).env.map((assignment) => assignment.split('=')[0]);
+    expect(botOnly).toContain('MALLOC_ARENA_MAX');
+    for (const name of botOnly) expect(names).not.toContain(name);
   });
 });

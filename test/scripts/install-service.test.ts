@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderUnit, servicePath, UNIT_TEMPLATE, userUnitDir } from '../../scripts/install-service.ts';
+import {
+  parseStartScript,
+  renderUnit,
+  servicePath,
+  startCommand,
+  UNIT_TEMPLATE,
+  userUnitDir,
+} from '../../scripts/install-service.ts';
 import { PROJECT_ROOT } from '../e2e/harness.ts';
 
 /** A unit file as systemd reads it: section → key → values (a key may repeat). */
@@ -46,10 +53,14 @@ describe('npm run service:install', () => {
     const unitFile = path.join(xdg, 'systemd', 'user', 'telegram-claude-bridge.service');
     const unit = parseUnit(await readFile(unitFile, 'utf8'));
     const checkout = PROJECT_ROOT.replace(/\/+$/, '');
+    // Run as `npm start` runs it: the same environment for the bot's process, the same node flags.
+    const { env, nodeFlags } = await startCommand(PROJECT_ROOT);
+    expect(nodeFlags.length).toBeGreaterThan(0);
+    expect(unit.Service?.Environment).toEqual(expect.arrayContaining(env));
     expect(unit.Unit).toMatchObject({ StartLimitIntervalSec: ['600'], StartLimitBurst: ['5'] });
     expect(unit.Service).toMatchObject({
       WorkingDirectory: [checkout],
-      ExecStart: [`${process.execPath} ${checkout}/scripts/start.mjs`],
+      ExecStart: [[process.execPath, ...nodeFlags, `${checkout}/scripts/start.mjs`].join(' ')],
       Restart: ['on-failure'],
       RestartPreventExitStatus: ['2'],
       KillMode: ['mixed'],
@@ -92,27 +103,48 @@ describe('renderUnit', () => {
   it('quotes paths with spaces and escapes % so systemd reads them back as written', async () => {
     const template = await readFile(UNIT_TEMPLATE, 'utf8');
     const unit = parseUnit(
-      renderUnit(template, {
-        node: '/opt/node 24/bin/node',
-        checkout: '/srv/100% bridge',
-        pathEnv: '/usr/bin:/bin',
-      }),
+      renderUnit(
+        template,
+        {
+          node: '/opt/node 24/bin/node',
+          checkout: '/srv/100% bridge',
+          pathEnv: '/usr/bin:/bin',
+        },
+        { env: ['MALLOC_ARENA_MAX=2'], nodeFlags: ['--optimize-for-size'] },
+      ),
     );
     expect(unit.Service?.WorkingDirectory).toEqual(['/srv/100%% bridge']);
+    expect(unit.Service?.Environment).toEqual(['PATH=/usr/bin:/bin', 'MALLOC_ARENA_MAX=2']);
     expect(unit.Service?.ExecStart).toEqual([
-      '"/opt/node 24/bin/node" "/srv/100%% bridge/scripts/start.mjs"',
+      '"/opt/node 24/bin/node" --optimize-for-size "/srv/100%% bridge/scripts/start.mjs"',
     ]);
   });
 
   it('refuses a path with a line break, which would smuggle in a directive', async () => {
     const template = await readFile(UNIT_TEMPLATE, 'utf8');
     expect(() =>
-      renderUnit(template, {
-        node: '/usr/bin/node',
-        checkout: '/srv/x\nExecStartPre=/bin/evil',
-        pathEnv: '',
-      }),
+      renderUnit(
+        template,
+        {
+          node: '/usr/bin/node',
+          checkout: '/srv/x\nExecStartPre=/bin/evil',
+          pathEnv: '',
+        },
+        { env: [], nodeFlags: [] },
+      ),
     ).toThrow(/line break/);
+  });
+});
+
+describe('parseStartScript', () => {
+  it("reads npm start's environment and node flags, and refuses a start script it cannot mirror", () => {
+    expect(parseStartScript('exec node scripts/start.mjs')).toEqual({ env: [], nodeFlags: [] });
+    expect(parseStartScript('exec env A_B=1 C=x node --one --two=3 scripts/start.mjs')).toEqual({
+      env: ['A_B=1', 'C=x'],
+      nodeFlags: ['--one', '--two=3'],
+    });
+    expect(() => parseStartScript('node scripts/start.mjs && rm -rf /')).toThrow(/exec/);
+    expect(() => parseStartScript('exec node "--x y" scripts/start.mjs')).toThrow(/exec/);
   });
 });
 
