@@ -17,8 +17,9 @@ export interface FloodLimits {
 }
 
 /**
- * One token fewer than Telegram tolerates in each bucket: a call is counted here when it leaves and
- * by Telegram when it arrives, and the spare token absorbs the difference between the two.
+ * One token fewer than Telegram tolerates in each bucket, as its limits are only approximately
+ * known. The gap between a call leaving here and arriving there is covered by counting calls in
+ * flight (TokenBucket), not by this spare token: under a busy CPU that gap can exceed any margin.
  */
 export const TELEGRAM_FLOOD_LIMITS: FloodLimits = {
   privateChat: { burst: 2, perSecond: 1 },
@@ -56,9 +57,18 @@ const realClock: PacingClock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/**
+ * A token bucket that also counts the calls it let out and that have not come back yet. Telegram
+ * counts a call when it arrives, which under a busy CPU can be well after it left here, so calls that
+ * left apart may arrive together. A call that has come back has arrived, so keeping free tokens plus
+ * calls in flight within `burst` bounds what can arrive in any window by what this bucket allows, however
+ * late each call arrives.
+ */
 class TokenBucket {
   private tokens: number;
   private updatedAt: number;
+  private inFlight = 0;
+  private waiters: Array<() => void> = [];
 
   constructor(
     private readonly config: FloodBucket,
@@ -68,18 +78,35 @@ class TokenBucket {
     this.updatedAt = now;
   }
 
-  /** Milliseconds until a token is there; 0 when one is there now. */
+  /** Milliseconds until a token is there; 0 when one is there now; Infinity until a call comes back. */
   waitMs(now: number): number {
+    const room = this.config.burst - this.inFlight;
     this.tokens = Math.min(
-      this.config.burst,
+      room,
       this.tokens + (Math.max(0, now - this.updatedAt) / 1000) * this.config.perSecond,
     );
     this.updatedAt = now;
-    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.config.perSecond) * 1000;
+    if (this.tokens >= 1) return 0;
+    if (room < 1) return Number.POSITIVE_INFINITY;
+    // Whole milliseconds: a wait of a rounding error's size would not move a clock on at all.
+    return Math.ceil(((1 - this.tokens) / this.config.perSecond) * 1000);
   }
 
   take(): void {
     this.tokens -= 1;
+    this.inFlight += 1;
+  }
+
+  /** A call let out has come back (answered or failed): its room is free again. */
+  returned(now: number): void {
+    this.waitMs(now);
+    this.inFlight -= 1;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves when the next call in flight comes back. */
+  nextReturn(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Full again: the bucket can be forgotten and made anew. */
@@ -103,13 +130,27 @@ export function paceFloodLimits(limits: FloodLimits = TELEGRAM_FLOOD_LIMITS, clo
   const global = new TokenBucket(limits.global, clock.now());
   const lanes = new Map<string, ChatLane>();
 
+  const waitOn = (bucket: TokenBucket, ms: number): Promise<void> =>
+    ms === Number.POSITIVE_INFINITY ? bucket.nextReturn() : clock.sleep(ms);
+
+  // Both tokens are checked and taken in one synchronous step: another chat's call resuming in
+  // between could otherwise take the last global token too.
   const acquire = async (lane: ChatLane): Promise<void> => {
-    for (let wait = lane.bucket.waitMs(clock.now()); wait > 0; wait = lane.bucket.waitMs(clock.now()))
-      await clock.sleep(wait);
-    for (let wait = global.waitMs(clock.now()); wait > 0; wait = global.waitMs(clock.now()))
-      await clock.sleep(wait);
-    lane.bucket.take();
-    global.take();
+    for (;;) {
+      const chatWait = lane.bucket.waitMs(clock.now());
+      if (chatWait > 0) {
+        await waitOn(lane.bucket, chatWait);
+        continue;
+      }
+      const globalWait = global.waitMs(clock.now());
+      if (globalWait > 0) {
+        await waitOn(global, globalWait);
+        continue;
+      }
+      lane.bucket.take();
+      global.take();
+      return;
+    }
   };
 
   const laneOf = (chatId: string | number): ChatLane => {
@@ -141,6 +182,11 @@ export function paceFloodLimits(limits: FloodLimits = TELEGRAM_FLOOD_LIMITS, clo
     } finally {
       lane.queued -= 1;
     }
-    return prev(method, payload, signal);
+    try {
+      return await prev(method, payload, signal);
+    } finally {
+      lane.bucket.returned(clock.now());
+      global.returned(clock.now());
+    }
   };
 }
