@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { getPriority, setPriority } from 'node:os';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
 import { findProcessesWithEnv, processState } from './proc-scan.ts';
@@ -9,6 +10,13 @@ import { findProcessesWithEnv, processState } from './proc-scan.ts';
  * gone within 5 s of a SIGTERM of its own, and closing its sessions is only part of that.
  */
 export const KILL_GRACE_MS = 2_000;
+
+/**
+ * How much nicer than the bot every Claude Code process runs (its tools inherit it): Claude and the
+ * builds it runs take what CPU is left, and the bot keeps answering (a /help while 20 sessions work).
+ * Set just after the process starts, long before Claude Code starts any tool.
+ */
+export const CLAUDE_NICENESS = 10;
 
 /** Set on every Claude Code process (and so inherited by all its tools) to find them again. */
 export const PROCESS_MARKER_ENV = 'CLAUDE_BRIDGE_PROCESS_MARKER';
@@ -38,6 +46,8 @@ export interface SpawnClaudeDeps {
   /** The grace period of a `terminate()` that names none (the SDK's abort does not); default KILL_GRACE_MS. */
   killGraceMs?: number;
   spawn?: typeof nodeSpawn;
+  /** How much nicer than the bot the process runs; default CLAUDE_NICENESS. */
+  niceness?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,6 +70,15 @@ export function spawnClaudeCode(options: SpawnOptions, deps: SpawnClaudeDeps): C
     detached: true,
   });
   const log = deps.logger.child({ claudePid: child.pid });
+  if (child.pid !== undefined) {
+    try {
+      // Relative to the bot's own (a bot run at niceness 5 starts Claude at 15), at most 19.
+      setPriority(child.pid, Math.min(19, getPriority() + (deps.niceness ?? CLAUDE_NICENESS)));
+    } catch (error) {
+      // Already gone, or a system that refuses: Claude Code runs at the bot's priority.
+      log.debug({ err: error }, 'claude process priority unchanged');
+    }
+  }
 
   let hasExited = false;
   const exited = new Promise<ClaudeProcessExit>((resolve) => {
