@@ -1,6 +1,7 @@
 /** The bot's flood pacing (flood-pacing.ts) against the strict fake Telegram with its flood limits on. */
 import type { Transformer } from 'grammy';
 import { describe, expect, it } from 'vitest';
+import { IN_FLIGHT_LIMIT_MS } from '../../src/telegram/flood-bucket.ts';
 import {
   type FloodLimits,
   type PacingClock,
@@ -184,26 +185,36 @@ describe('flood pacing when calls arrive late', () => {
     expect(telegram.refused).toEqual([]);
   });
 
-  it('a chat whose calls have not come back waits for them, and other chats do not', async () => {
+  it('a chat whose calls have not come back waits for one to, for a while at most; other chats do not', async () => {
     const clock = virtualClock();
     const pace = paceFloodLimits(LIMITS, clock);
     const sent: Array<{ chat: unknown; at: number }> = [];
-    const answers: Array<() => void> = [];
+    const answers = new Map<unknown, Array<() => void>>();
     const prev = (async (_method: string, payload: Record<string, unknown>) => {
       sent.push({ chat: payload.chat_id, at: clock.now() });
-      if (payload.chat_id === 7) await new Promise<void>((resolve) => answers.push(resolve));
+      if (payload.chat_id !== 8)
+        await new Promise<void>((resolve) => {
+          answers.set(payload.chat_id, [...(answers.get(payload.chat_id) ?? []), resolve]);
+        });
       return { ok: true, result: true };
     }) as unknown as Parameters<Transformer>[0];
-    const held = Array.from({ length: 3 }, () => pace(prev, 'sendMessage', { chat_id: 7, text: 'x' }));
+    const held = [7, 7, 7, 9, 9, 9].map((chat) => pace(prev, 'sendMessage', { chat_id: chat, text: 'x' }));
     await clock.run(pace(prev, 'sendMessage', { chat_id: 8, text: '/help' }));
-    // The burst of two left; the third waits for one of them to come back, however long that takes.
-    await clock.run(clock.sleep(10_000));
+    // Each chat's burst of two left; the third waits for one of them to come back.
+    await clock.run(clock.sleep(2_000));
     expect(sent.filter((call) => call.chat === 7)).toHaveLength(2);
+    expect(sent.filter((call) => call.chat === 9)).toHaveLength(2);
     expect(sent.find((call) => call.chat === 8)?.at).toBe(0);
-    answers.shift()?.();
-    await clock.run(clock.sleep(1_500));
-    expect(sent.filter((call) => call.chat === 7)).toHaveLength(3);
-    for (const answer of answers) answer();
+    answers.get(7)?.shift()?.();
+    await clock.run(clock.sleep(IN_FLIGHT_LIMIT_MS + 3_000));
+    // In chat 7 a second after one came back; in chat 9, where none did, once they stopped counting.
+    expect(sent.filter((call) => call.chat === 7).map((call) => call.at)).toEqual([0, 0, 3_000]);
+    expect(sent.filter((call) => call.chat === 9).map((call) => call.at)).toEqual([
+      0,
+      0,
+      IN_FLIGHT_LIMIT_MS + 1_000,
+    ]);
+    for (const resolvers of answers.values()) for (const answer of resolvers) answer();
     await clock.run(Promise.all(held));
   });
 });
