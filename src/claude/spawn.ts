@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
@@ -60,6 +61,22 @@ function signalQuietly(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * `niceness` steps nicer than the bot (a bot run at 5 starts Claude at 15), at most 19. On a kernel
+ * with autogroups the process, in a session of its own (`detached`), is also a scheduling group of
+ * its own, which would share the CPU equally with the bot's whatever its niceness: the group's is set too.
+ */
+function lowerPriority(pid: number, niceness: number, log: Logger): void {
+  const target = Math.min(19, getPriority() + niceness);
+  try {
+    setPriority(pid, target);
+    writeFileSync(`/proc/${pid}/autogroup`, String(target));
+  } catch (error) {
+    // Already gone, no autogroups (ENOENT), or a system that refuses: the rest runs as it is.
+    log.debug({ err: error }, 'claude process priority not lowered');
+  }
+}
+
 export function spawnClaudeCode(options: SpawnOptions, deps: SpawnClaudeDeps): ClaudeProcessHandle {
   const marker = randomUUID();
   const child: ChildProcess = (deps.spawn ?? nodeSpawn)(options.command, options.args, {
@@ -70,15 +87,7 @@ export function spawnClaudeCode(options: SpawnOptions, deps: SpawnClaudeDeps): C
     detached: true,
   });
   const log = deps.logger.child({ claudePid: child.pid });
-  if (child.pid !== undefined) {
-    try {
-      // Relative to the bot's own (a bot run at niceness 5 starts Claude at 15), at most 19.
-      setPriority(child.pid, Math.min(19, getPriority() + (deps.niceness ?? CLAUDE_NICENESS)));
-    } catch (error) {
-      // Already gone, or a system that refuses: Claude Code runs at the bot's priority.
-      log.debug({ err: error }, 'claude process priority unchanged');
-    }
-  }
+  if (child.pid !== undefined) lowerPriority(child.pid, deps.niceness ?? CLAUDE_NICENESS, log);
 
   let hasExited = false;
   const exited = new Promise<ClaudeProcessExit>((resolve) => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
 import { CLAUDE_NICENESS, PROCESS_MARKER_ENV, spawnClaudeCode } from '../../src/claude/spawn.ts';
@@ -33,6 +33,9 @@ describe('spawnClaudeCode', () => {
     expect(niceness(pid)).toBe(Math.min(19, bot + CLAUDE_NICENESS));
     expect(niceness(pid)).toBeGreaterThan(Math.min(bot, 18));
     expect(niceness(tool as number)).toBe(niceness(pid));
+    // Its own session is its own scheduling group where the kernel has them: nicer too.
+    if (existsSync('/proc/self/autogroup'))
+      expect(readFileSync(`/proc/${pid}/autogroup`, 'utf8')).toContain(`nice ${niceness(pid)}`);
     await handle.terminate(1000);
   });
 
