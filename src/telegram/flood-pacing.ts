@@ -3,12 +3,9 @@
 // count too) waits for a token of its chat and of the whole bot before it goes out, in the order it
 // was made. Without this, 50 answers in one chat would meet 429s and wait out retry_after instead.
 import type { Transformer } from 'grammy';
+import { type BucketWait, type FloodBucket, FloodTokenBucket, type InFlight } from './flood-bucket.ts';
 
-export interface FloodBucket {
-  /** Calls that may go out back to back after a quiet spell. */
-  burst: number;
-  perSecond: number;
-}
+export type { FloodBucket } from './flood-bucket.ts';
 
 export interface FloodLimits {
   privateChat: FloodBucket;
@@ -17,8 +14,9 @@ export interface FloodLimits {
 }
 
 /**
- * One token fewer than Telegram tolerates in each bucket: a call is counted here when it leaves and
- * by Telegram when it arrives, and the spare token absorbs the difference between the two.
+ * One token fewer than Telegram tolerates in each bucket, as its limits are only approximately
+ * known. The gap between a call leaving here and arriving there is covered by counting calls in
+ * flight (flood-bucket.ts), not by this spare token: under a busy CPU that gap can exceed any margin.
  */
 export const TELEGRAM_FLOOD_LIMITS: FloodLimits = {
   privateChat: { burst: 2, perSecond: 1 },
@@ -56,42 +54,10 @@ const realClock: PacingClock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-class TokenBucket {
-  private tokens: number;
-  private updatedAt: number;
-
-  constructor(
-    private readonly config: FloodBucket,
-    now: number,
-  ) {
-    this.tokens = config.burst;
-    this.updatedAt = now;
-  }
-
-  /** Milliseconds until a token is there; 0 when one is there now. */
-  waitMs(now: number): number {
-    this.tokens = Math.min(
-      this.config.burst,
-      this.tokens + (Math.max(0, now - this.updatedAt) / 1000) * this.config.perSecond,
-    );
-    this.updatedAt = now;
-    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.config.perSecond) * 1000;
-  }
-
-  take(): void {
-    this.tokens -= 1;
-  }
-
-  /** Full again: the bucket can be forgotten and made anew. */
-  full(now: number): boolean {
-    return this.waitMs(now) === 0 && this.tokens >= this.config.burst;
-  }
-}
-
 interface ChatLane {
-  bucket: TokenBucket;
+  bucket: FloodTokenBucket;
   /** Resolves once the last call queued in this chat has its tokens. */
-  tail: Promise<void>;
+  tail: Promise<unknown>;
   queued: number;
 }
 
@@ -100,16 +66,28 @@ interface ChatLane {
  * its chat never holds up another chat's calls (only the shared 30/s bucket is common to all).
  */
 export function paceFloodLimits(limits: FloodLimits = TELEGRAM_FLOOD_LIMITS, clock = realClock): Transformer {
-  const global = new TokenBucket(limits.global, clock.now());
+  const global = new FloodTokenBucket(limits.global, clock.now());
   const lanes = new Map<string, ChatLane>();
 
-  const acquire = async (lane: ChatLane): Promise<void> => {
-    for (let wait = lane.bucket.waitMs(clock.now()); wait > 0; wait = lane.bucket.waitMs(clock.now()))
-      await clock.sleep(wait);
-    for (let wait = global.waitMs(clock.now()); wait > 0; wait = global.waitMs(clock.now()))
-      await clock.sleep(wait);
-    lane.bucket.take();
-    global.take();
+  const waitOn = (bucket: FloodTokenBucket, { ms, orReturn }: BucketWait): Promise<void> =>
+    orReturn ? Promise.race([bucket.nextReturn(), clock.sleep(ms)]) : clock.sleep(ms);
+
+  // Both tokens are checked and taken in one synchronous step: another chat's call resuming in
+  // between could otherwise take the last global token too.
+  const acquire = async (lane: ChatLane): Promise<[InFlight, InFlight]> => {
+    for (;;) {
+      const chatWait = lane.bucket.wait(clock.now());
+      if (chatWait.ms > 0) {
+        await waitOn(lane.bucket, chatWait);
+        continue;
+      }
+      const globalWait = global.wait(clock.now());
+      if (globalWait.ms > 0) {
+        await waitOn(global, globalWait);
+        continue;
+      }
+      return [lane.bucket.take(clock.now()), global.take(clock.now())];
+    }
   };
 
   const laneOf = (chatId: string | number): ChatLane => {
@@ -122,7 +100,7 @@ export function paceFloodLimits(limits: FloodLimits = TELEGRAM_FLOOD_LIMITS, clo
         if (other.queued === 0 && other.bucket.full(clock.now())) lanes.delete(idle);
       const group = typeof chatId === 'string' ? chatId.startsWith('-') : chatId < 0;
       const config = group ? limits.groupChat : limits.privateChat;
-      lane = { bucket: new TokenBucket(config, clock.now()), tail: Promise.resolve(), queued: 0 };
+      lane = { bucket: new FloodTokenBucket(config, clock.now()), tail: Promise.resolve(), queued: 0 };
       lanes.set(key, lane);
     }
     return lane;
@@ -136,11 +114,17 @@ export function paceFloodLimits(limits: FloodLimits = TELEGRAM_FLOOD_LIMITS, clo
     const turn = lane.tail.then(() => acquire(lane));
     lane.tail = turn;
     lane.queued += 1;
+    let calls: [InFlight, InFlight];
     try {
-      await turn;
+      calls = await turn;
     } finally {
       lane.queued -= 1;
     }
-    return prev(method, payload, signal);
+    try {
+      return await prev(method, payload, signal);
+    } finally {
+      lane.bucket.returned(calls[0], clock.now());
+      global.returned(calls[1], clock.now());
+    }
   };
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
-import { PROCESS_MARKER_ENV, spawnClaudeCode } from '../../src/claude/spawn.ts';
+import { CLAUDE_NICENESS, PROCESS_MARKER_ENV, spawnClaudeCode } from '../../src/claude/spawn.ts';
 import { testLogger, until } from './world.ts';
 
 function start(script: string) {
@@ -11,7 +11,34 @@ function start(script: string) {
   );
 }
 
+/** Field 19 of /proc/<pid>/stat: the scheduling niceness. */
+function niceness(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
 describe('spawnClaudeCode', () => {
+  it('starts Claude Code at a lower CPU priority than the bot, and what it runs inherits it', async () => {
+    // The tool starts a moment later, as Claude Code's tools do.
+    const handle = start('sleep 0.3; sleep 31 & wait');
+    const pid = handle.pid;
+    if (pid === undefined) throw new Error('no pid');
+    const isTool = (other: number) => readFileSync(`/proc/${other}/cmdline`, 'utf8') === 'sleep\x0031\x00';
+    let tool: number | undefined;
+    await until(async () => {
+      tool = (await findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).find(isTool);
+      return tool !== undefined;
+    });
+    const bot = niceness(process.pid);
+    expect(niceness(pid)).toBe(Math.min(19, bot + CLAUDE_NICENESS));
+    expect(niceness(pid)).toBeGreaterThan(Math.min(bot, 18));
+    expect(niceness(tool as number)).toBe(niceness(pid));
+    // Its own session is its own scheduling group where the kernel has them: nicer too.
+    if (existsSync('/proc/self/autogroup'))
+      expect(readFileSync(`/proc/${pid}/autogroup`, 'utf8')).toContain(`nice ${niceness(pid)}`);
+    await handle.terminate(1000);
+  });
+
   it('runs the child in its own process group, marked in its environment', async () => {
     const handle = start('sleep 30');
     const pid = handle.pid;
