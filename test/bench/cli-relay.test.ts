@@ -46,6 +46,7 @@ interface Run {
   stderr: string;
   code: number | null;
   signal: NodeJS.Signals | null;
+  pid: number | undefined;
 }
 
 describe('the CLI relay', () => {
@@ -75,7 +76,9 @@ describe('the CLI relay', () => {
     });
     child.stdin.on('error', () => {});
     const closed = new Promise<Run>((resolve) =>
-      child.on('close', (code, signal) => resolve({ stdout: Buffer.concat(stdout), stderr, code, signal })),
+      child.on('close', (code, signal) =>
+        resolve({ stdout: Buffer.concat(stdout), stderr, code, signal, pid: child.pid }),
+      ),
     );
     for (const chunk of chunks) {
       child.stdin.write(chunk);
@@ -114,7 +117,9 @@ describe('the CLI relay', () => {
     );
     // The CLI ended within the 20 ms before the result's stamp was due: it was written all the same.
     expect(await stamps(log)).toEqual([
-      expect.objectContaining({ dir: 'in', type: 'user', text: 'café au lait' }),
+      // Its own start first, before it read anything: earlier than the message, and with its pid.
+      expect.objectContaining({ dir: 'in', type: 'started', pid: run.pid }),
+      expect.objectContaining({ dir: 'in', type: 'user', text: 'café au lait', pid: run.pid }),
       expect.objectContaining({ dir: 'out', type: 'result', text: 'You said: café au lait' }),
     ]);
   });
@@ -131,7 +136,7 @@ describe('the CLI relay', () => {
       false,
     );
     expect(run).toMatchObject({ code: null, signal: 'SIGTERM' });
-    expect((await stamps(log)).map((s) => s.dir)).toEqual(['in', 'out']);
+    expect((await stamps(log)).map((s) => s.type)).toEqual(['started', 'user', 'result']);
   });
 
   it('says in one line that the CLI cannot be run, and exits 127 as a shell would', async () => {
