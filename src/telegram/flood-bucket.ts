@@ -48,7 +48,8 @@ export class FloodTokenBucket {
     this.updatedAt = now;
   }
 
-  wait(now: number): BucketWait {
+  /** Brought up to `now` (refilled, expired calls dropped): how long until a token is free. */
+  timeUntilToken(now: number): BucketWait {
     // Refilled up to the room calls in flight leave (the room before any expires: the smaller).
     this.tokens = Math.min(
       this.config.burst - this.inFlight.size,
@@ -73,7 +74,7 @@ export class FloodTokenBucket {
 
   /** A call let out has come back (answered or failed): it has arrived, its room is free again. */
   returned(call: InFlight, now: number): void {
-    this.wait(now);
+    this.timeUntilToken(now);
     if (this.inFlight.delete(call)) this.wake();
   }
 
@@ -84,7 +85,7 @@ export class FloodTokenBucket {
 
   /** Full again: the bucket can be forgotten and made anew. */
   full(now: number): boolean {
-    return this.wait(now).ms === 0 && this.tokens >= this.config.burst;
+    return this.timeUntilToken(now).ms === 0 && this.tokens >= this.config.burst;
   }
 
   private expire(now: number): void {

@@ -46,12 +46,24 @@ export const PACED_METHODS: ReadonlySet<string> = new Set([
 
 export interface PacingClock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or at once (its timer cleared) when `cancel` aborts. */
+  sleep(ms: number, cancel?: AbortSignal): Promise<void>;
 }
 
 const realClock: PacingClock = {
   now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, cancel) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      cancel?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    }),
 };
 
 interface ChatLane {
@@ -69,19 +81,25 @@ export function paceFloodLimits(limits: FloodLimits = TELEGRAM_FLOOD_LIMITS, clo
   const global = new FloodTokenBucket(limits.global, clock.now());
   const lanes = new Map<string, ChatLane>();
 
-  const waitOn = (bucket: FloodTokenBucket, { ms, orReturn }: BucketWait): Promise<void> =>
-    orReturn ? Promise.race([bucket.nextReturn(), clock.sleep(ms)]) : clock.sleep(ms);
+  const waitOn = async (bucket: FloodTokenBucket, { ms, orReturn }: BucketWait): Promise<void> => {
+    if (!orReturn) return clock.sleep(ms);
+    // A call coming back usually ends the wait first: its timer is cleared, not left to run out
+    // (every chat waiting on the shared bucket would otherwise leave one behind at each return).
+    const lost = new AbortController();
+    await Promise.race([bucket.nextReturn(), clock.sleep(ms, lost.signal)]);
+    lost.abort();
+  };
 
   // Both tokens are checked and taken in one synchronous step: another chat's call resuming in
   // between could otherwise take the last global token too.
   const acquire = async (lane: ChatLane): Promise<[InFlight, InFlight]> => {
     for (;;) {
-      const chatWait = lane.bucket.wait(clock.now());
+      const chatWait = lane.bucket.timeUntilToken(clock.now());
       if (chatWait.ms > 0) {
         await waitOn(lane.bucket, chatWait);
         continue;
       }
-      const globalWait = global.wait(clock.now());
+      const globalWait = global.timeUntilToken(clock.now());
       if (globalWait.ms > 0) {
         await waitOn(global, globalWait);
         continue;

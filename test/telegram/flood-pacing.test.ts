@@ -20,10 +20,18 @@ function virtualClock() {
   const idle = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
     now: () => time,
-    sleep: (ms: number) =>
+    sleep: (ms: number, cancel?: AbortSignal) =>
       new Promise<void>((wake) => {
-        timers.push({ at: time + ms, wake });
+        const timer = { at: time + ms, wake };
+        timers.push(timer);
+        cancel?.addEventListener('abort', () => {
+          const index = timers.indexOf(timer);
+          if (index >= 0) timers.splice(index, 1);
+          wake();
+        });
       }),
+    /** Sleeps not yet over. */
+    pending: () => timers.length,
     async run<T>(work: Promise<T>): Promise<T> {
       let done = false;
       const result = work.finally(() => {
@@ -206,6 +214,10 @@ describe('flood pacing when calls arrive late', () => {
     expect(sent.filter((call) => call.chat === 9)).toHaveLength(2);
     expect(sent.find((call) => call.chat === 8)?.at).toBe(0);
     answers.get(7)?.shift()?.();
+    await clock.run(clock.sleep(1));
+    // Chat 7's wait ended by the return: its timer (due when the calls stop counting) is gone; left
+    // are chat 7's wait for its next token and chat 9's wait for a return.
+    expect(clock.pending()).toBe(2);
     await clock.run(clock.sleep(IN_FLIGHT_LIMIT_MS + 3_000));
     // In chat 7 a second after one came back; in chat 9, where none did, once they stopped counting.
     expect(sent.filter((call) => call.chat === 7).map((call) => call.at)).toEqual([0, 0, 3_000]);
