@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logging.ts';
+import { type AutogroupWriter, CLAUDE_NICENESS, lowerPriority } from './priority.ts';
 import { findProcessesWithEnv, processState } from './proc-scan.ts';
 
 /**
@@ -11,13 +10,6 @@ import { findProcessesWithEnv, processState } from './proc-scan.ts';
  * gone within 5 s of a SIGTERM of its own, and closing its sessions is only part of that.
  */
 export const KILL_GRACE_MS = 2_000;
-
-/**
- * How much nicer than the bot every Claude Code process runs (its tools inherit it): Claude and the
- * builds it runs take what CPU is left, and the bot keeps answering (a /help while 20 sessions work).
- * Set just after the process starts, long before Claude Code starts any tool.
- */
-export const CLAUDE_NICENESS = 10;
 
 /** Set on every Claude Code process (and so inherited by all its tools) to find them again. */
 export const PROCESS_MARKER_ENV = 'CLAUDE_BRIDGE_PROCESS_MARKER';
@@ -49,6 +41,8 @@ export interface SpawnClaudeDeps {
   spawn?: typeof nodeSpawn;
   /** How much nicer than the bot the process runs; default CLAUDE_NICENESS. */
   niceness?: number;
+  /** Sets the process's autogroup niceness (tests); default: /proc/<pid>/autogroup. */
+  writeAutogroup?: AutogroupWriter;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,22 +52,6 @@ function signalQuietly(pid: number, signal: NodeJS.Signals): void {
     process.kill(pid, signal);
   } catch {
     // ESRCH: already gone.
-  }
-}
-
-/**
- * `niceness` steps nicer than the bot (a bot run at 5 starts Claude at 15), at most 19. On a kernel
- * with autogroups the process, in a session of its own (`detached`), is also a scheduling group of
- * its own, which would share the CPU equally with the bot's whatever its niceness: the group's is set too.
- */
-function lowerPriority(pid: number, niceness: number, log: Logger): void {
-  const target = Math.min(19, getPriority() + niceness);
-  try {
-    setPriority(pid, target);
-    writeFileSync(`/proc/${pid}/autogroup`, String(target));
-  } catch (error) {
-    // Already gone, no autogroups (ENOENT), or a system that refuses: the rest runs as it is.
-    log.debug({ err: error }, 'claude process priority not lowered');
   }
 }
 
@@ -87,7 +65,9 @@ export function spawnClaudeCode(options: SpawnOptions, deps: SpawnClaudeDeps): C
     detached: true,
   });
   const log = deps.logger.child({ claudePid: child.pid });
-  if (child.pid !== undefined) lowerPriority(child.pid, deps.niceness ?? CLAUDE_NICENESS, log);
+  // Right after it starts, long before Claude Code starts any tool.
+  if (child.pid !== undefined)
+    void lowerPriority(child.pid, deps.niceness ?? CLAUDE_NICENESS, log, deps.writeAutogroup);
 
   let hasExited = false;
   const exited = new Promise<ClaudeProcessExit>((resolve) => {
