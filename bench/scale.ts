@@ -8,7 +8,8 @@
  */
 import os from 'node:os';
 import { loadTable, runLoad } from '../test/e2e/load-run.ts';
-import { runSoak, soakTable } from '../test/e2e/soak-run.ts';
+import { runSoak } from '../test/e2e/soak-run.ts';
+import { soakTable } from '../test/e2e/soak-table.ts';
 import { rssFloorMb } from './rss-floor.ts';
 import { SESSIONS_ON_DISK } from './startup.ts';
 import { formatTable } from './table.ts';

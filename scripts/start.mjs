@@ -24,8 +24,7 @@ import { build, version as esbuildVersion } from 'esbuild';
 //   in one arena per thread; parsing the Agent SDK alone otherwise leaves about 10 MB behind.
 // Figures in bench/scale.ts. glibc read the MALLOC_ settings as this process started: they are
 // removed here so Claude Code and the tools it runs keep their usual allocator.
-for (const name of ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_'])
-  delete process.env[name];
+for (const name of Object.keys(process.env)) if (name.startsWith('MALLOC_')) delete process.env[name];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sourceDir = path.join(root, 'src');

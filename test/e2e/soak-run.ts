@@ -9,7 +9,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatTable } from '../../bench/table.ts';
 import { SessionMetadataSchema } from '../../src/sessions/session-store.ts';
 import type { BotMessage } from '../fakes/telegram/index.ts';
 import { type BotSample, botPid, sampleBot } from './bot-proc.ts';
@@ -207,50 +206,4 @@ export async function runSoak(options: {
   } finally {
     await world.close();
   }
-}
-
-export function soakTable(result: SoakResult): string {
-  const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  return formatTable(
-    [
-      { title: '' },
-      { title: 'start', align: 'right' },
-      { title: 'end', align: 'right' },
-      { title: 'target' },
-      { title: '' },
-    ],
-    [
-      ['zombies', '', String(result.zombies), '0', met(result.zombies === 0)],
-      [
-        'orphans (processes left but the bot)',
-        '',
-        String(result.leftovers.length),
-        '0',
-        met(result.leftovers.length === 0),
-      ],
-      [
-        'DATA_DIR inconsistencies',
-        '',
-        String(result.inconsistencies.length),
-        '0',
-        met(result.inconsistencies.length === 0),
-      ],
-      ['bot open file descriptors', String(result.start.fds), String(result.end.fds), 'bounded', ''],
-      ['bot RSS (MB)', result.start.rssMb.toFixed(0), result.end.rssMb.toFixed(0), 'bounded', ''],
-      [
-        `time (s), per cycle (s), ${result.lanes} ${result.lanes === 1 ? 'chat' : 'chats at once'}`,
-        '',
-        `${(result.wallMs / 1000).toFixed(0)}, ${(result.wallMs / 1000 / result.cycles).toFixed(1)}`,
-        '',
-        '',
-      ],
-      ...[...result.steps].map(([step, total]) => [
-        `  of which ${step}, per cycle in its chat (s)`,
-        '',
-        (total / 1000 / result.cycles).toFixed(1),
-        '',
-        '',
-      ]),
-    ],
-  );
 }

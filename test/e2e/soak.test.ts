@@ -4,7 +4,8 @@
  * no process left but the bot's own (two chats cycling at once), file descriptors back where they started, DATA_DIR consistent.
  */
 import { describe, expect, it } from 'vitest';
-import { runSoak, soakTable } from './soak-run.ts';
+import { runSoak } from './soak-run.ts';
+import { soakTable } from './soak-table.ts';
 
 /** Sockets to the fakes come and go with keep-alive; a leak grows with every cycle instead. */
 const FD_SLACK = 8;
