@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
 import { CLAUDE_NICENESS } from '../../src/claude/priority.ts';
+import { findProcessesWithEnv, processState } from '../../src/claude/proc-scan.ts';
 import { PROCESS_MARKER_ENV, spawnClaudeCode } from '../../src/claude/spawn.ts';
 import { testLogger, until } from './world.ts';
 
