@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       "  CPU per turn is the bot process's utime+stime over the run (/proc/<pid>/stat) divided by the messages",
       '  sent; it includes the /help probes, typing, drafts and the status lines.',
       `- Soak: each cycle costs four Claude Code cold starts (two /new, the restart after the kill, the resume)`,
-      '  and an idle timeout of 3 s; BENCH_SOAK_CYCLES sets the cycle count (default 200), BENCH_SOAK_LANES how many',
+      '  and an idle timeout of 8 s; BENCH_SOAK_CYCLES sets the cycle count (default 200), BENCH_SOAK_LANES how many',
       "  chats (the owner's and allowed groups) run cycles at once (default 3); the time row says what it took.",
       `- ${load()} at the end.`,
     ].join('\n'),

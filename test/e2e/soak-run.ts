@@ -31,7 +31,11 @@ export interface SoakResult {
   steps: Map<string, number>;
 }
 
-const IDLE_TIMEOUT = '3s';
+/**
+ * Long enough that a session never idles out between its answer and the soak's next step (a run with
+ * 3 s and three chats at once on 2 cores once found a session suspended right after its answer).
+ */
+const IDLE_TIMEOUT = '8s';
 
 /**
  * Lane k's chat: the owner's private chat, then groups of the allowlist. Each lane runs its own
@@ -201,7 +205,13 @@ export async function runSoak(options: {
       steps,
     };
   } catch (error) {
-    progress(`soak failed; bot output (tail):\n${world.bot?.output().slice(-3_000) ?? ''}`);
+    // The log lines of the session that failed say what happened to it (suspended, crashed, stopped).
+    const named = String(error).match(/soak-[ab]\d+/)?.[0];
+    const lines = (world.bot?.output() ?? '').split('\n');
+    const relevant = named ? lines.filter((line) => line.includes(`"${named}"`)).slice(-30) : [];
+    progress(
+      `soak failed; bot output (tail):\n${lines.slice(-20).join('\n')}\n${named ?? ''}:\n${relevant.join('\n')}`,
+    );
     throw error;
   } finally {
     await world.close();
