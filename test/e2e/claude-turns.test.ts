@@ -105,7 +105,7 @@ describe("Claude's turns as the owner sees them", () => {
     process.kill(beta.pid, 'SIGKILL');
     await world.tg.waitForMessage(chat, /stopped unexpectedly/, { timeoutMs: 15_000 });
     await world.tg.waitForMessage(chat, 'You said: slow and then killed', { timeoutMs: 30_000 });
-    expect(await defunctClaudes()).toEqual([]);
+    expect(await defunctClaudes(world.home)).toEqual([]);
     expect(await claudeProcesses(world.home)).toHaveLength(2);
   });
 

@@ -32,7 +32,7 @@ describe('a hang-up', () => {
     await bot.exited;
     expect(bot.output()).toContain('"signal":"SIGHUP","msg":"shutting down"');
     await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
-    expect(await defunctClaudes()).toEqual([]);
+    expect(await defunctClaudes(world.home)).toEqual([]);
   });
 });
 
@@ -65,7 +65,7 @@ describe('a shutdown while Claude works', () => {
       'The bot is shutting down: your last 2 messages will be taken up again when it is back.',
     );
     await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
-    expect(await defunctClaudes()).toEqual([]);
+    expect(await defunctClaudes(world.home)).toEqual([]);
   });
 });
 

@@ -12,6 +12,8 @@ import { processState } from '../../src/claude/proc-scan.ts';
 import { type FakeAnthropic, type Script, startFakeAnthropic } from '../fakes/anthropic/index.ts';
 import { type FakeTelegram, type RateLimitConfig, startFakeTelegram } from '../fakes/telegram/index.ts';
 
+/** Each world's temporary root is named with this prefix. */
+const WORLD_PREFIX = 'bridge-e2e-';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What the bot's node process runs under `npm start` (its command line holds it). */
 export const BOT_ENTRY = 'scripts/start.mjs';
@@ -83,7 +85,7 @@ export async function startWorld(
     env?: Record<string, string>;
   } = {},
 ): Promise<World> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
+  const root = await mkdtemp(path.join(os.tmpdir(), WORLD_PREFIX));
   const dataDir = path.join(root, 'data');
   const home = path.join(root, 'home');
   const tg = await startFakeTelegram({
@@ -211,15 +213,26 @@ export async function claudeProcesses(
   return found;
 }
 
-/** `claude` processes on this machine that are defunct (zombies): there must never be any of ours. */
-export async function defunctClaudes(): Promise<number[]> {
+/**
+ * `claude` processes that are defunct (zombies) and not another world's: there must never be any.
+ * `home`: this world's HOME.
+ */
+export async function defunctClaudes(home: string): Promise<number[]> {
   const { readdir, readFile } = await import('node:fs/promises');
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (stat.includes('(claude) Z')) found.push(Number(entry));
+      if (!stat.includes('(claude) Z')) continue;
+      // Another world's (test files run in parallel, a benchmark) is left to it: its parent, alive or
+      // it would have been reaped, is another world's bot. Any other parent (init after the bot died,
+      // this world's bot) counts.
+      const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      const environ = (await readFile(`/proc/${parent}/environ`, 'utf8').catch(() => '')).split('\0');
+      const parentHome = environ.find((line) => line.startsWith('HOME='))?.slice('HOME='.length);
+      const otherWorld = parentHome !== home && parentHome?.includes(`${path.sep}${WORLD_PREFIX}`);
+      if (!otherWorld) found.push(Number(entry));
     } catch {
       // gone meanwhile
     }

@@ -43,7 +43,7 @@ describe('crashes and restarts, end to end', () => {
     await world.tg.waitForMessage(chat, 'You said: slow work please', { timeoutMs: 30_000 });
     const resumed = requestWith(world, 'slow work please');
     expect(JSON.stringify(resumed?.messages)).toContain('first words');
-    expect(await defunctClaudes()).toEqual([]);
+    expect(await defunctClaudes(world.home)).toEqual([]);
   });
 
   it('the fourth crash in 10 minutes marks the session failed; /session starts it again', async () => {

@@ -27,7 +27,7 @@ describe('idle suspend and resume, end to end', () => {
     await world.tg.waitForMessage(chat, 'You said: remember apples', { timeoutMs: 30_000 });
     await waitUntil(async () => (await processesOf(world, 'idler')).length === 0, 15_000);
     // A process that just ended is a zombie until its parent reaps it: none may stay.
-    await waitUntil(async () => (await defunctClaudes()).length === 0, 5_000);
+    await waitUntil(async () => (await defunctClaudes(world.home)).length === 0, 5_000);
     await waitUntil(() => metadataOf(world, 'idler').status === 'suspended', 5_000);
   });
 

@@ -132,7 +132,7 @@ describe('the bot killed with SIGKILL mid-turn, then started again', () => {
     );
     const markers = new Set(leftBehind.map((leftover) => leftover.marker));
     expect((await markedProcesses(world.home)).filter((found) => markers.has(found.marker))).toEqual([]);
-    expect(await defunctClaudes()).toEqual([]);
+    expect(await defunctClaudes(world.home)).toEqual([]);
     expect(world.bot?.output()).toContain('ended processes a previous instance left behind');
   }, 120_000);
 

@@ -81,7 +81,7 @@ describe('sessions from Telegram, end to end', () => {
     const live = await claudeProcesses(world.home);
     expect(live).toHaveLength(2);
     expect(live.every((p) => p.state !== 'Z')).toBe(true);
-    expect(await defunctClaudes()).toEqual([]);
+    expect(await defunctClaudes(world.home)).toEqual([]);
   });
 
   it('7. both sessions are on disk with metadata.json and persona.json', () => {
@@ -159,6 +159,6 @@ describe('sessions from Telegram, end to end', () => {
     expect(exit.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
     await waitUntil(async () => (await claudeProcesses(world.home)).length === 0, 3_000);
-    expect(await defunctClaudes()).toEqual([]);
+    expect(await defunctClaudes(world.home)).toEqual([]);
   });
 });

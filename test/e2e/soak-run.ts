@@ -192,14 +192,16 @@ export async function runSoak(options: {
       leftovers = await worldProcesses(world.home, [pid, npm]);
       return leftovers.length === 0;
     }, 10_000).catch(() => undefined);
-    await waitUntil(async () => (await defunctClaudes()).length === 0, 5_000).catch(() => undefined);
+    await waitUntil(async () => (await defunctClaudes(world.home)).length === 0, 5_000).catch(
+      () => undefined,
+    );
     return {
       cycles: options.cycles,
       lanes,
       wallMs,
       start,
       end: await sampleBot(pid),
-      zombies: (await defunctClaudes()).length,
+      zombies: (await defunctClaudes(world.home)).length,
       leftovers,
       inconsistencies: await dataDirProblems(world.dataDir),
       steps,
