@@ -24,7 +24,14 @@ describe('spawnClaudeCode', () => {
     const handle = start('sleep 0.3; sleep 31 & wait');
     const pid = handle.pid;
     if (pid === undefined) throw new Error('no pid');
-    const isTool = (other: number) => readFileSync(`/proc/${other}/cmdline`, 'utf8') === 'sleep\x0031\x00';
+    // A process found a moment ago (the first `sleep`) may be gone by the time its cmdline is read.
+    const isTool = (other: number) => {
+      try {
+        return readFileSync(`/proc/${other}/cmdline`, 'utf8') === 'sleep\x0031\x00';
+      } catch {
+        return false;
+      }
+    };
     let tool: number | undefined;
     await until(async () => {
       tool = (await findProcessesWithEnv(PROCESS_MARKER_ENV, handle.marker)).find(isTool);
