@@ -8,15 +8,16 @@ import { chaosTable, runChaos } from '../test/e2e/chaos-run.ts';
 
 const messages = Number(process.env.CHAOS_MESSAGES ?? 30);
 const overloadMs = Number(process.env.CHAOS_OVERLOAD_MS ?? 60_000);
+const faultRate = Number(process.env.CHAOS_FAULT_RATE ?? 0.2);
 const tally = await runChaos({
   messages,
-  faultRate: 0.2,
+  faultRate,
   overloadMs,
   modelRetries: 10,
   progress: (line) => process.stderr.write(`${line}\n`),
 });
 console.log(
-  `\nChaos: ${messages} messages with 20% of Telegram calls failing (429, 500, reset, timeout; ${tally.telegramFaults} failed), ` +
+  `\nChaos: ${messages} messages with ${Math.round(faultRate * 100)}% of Telegram calls failing (429, 500, reset, timeout; ${tally.telegramFaults} failed), ` +
     `Claude Code and the bot killed; DATA_DIR full; a damaged metadata.json and journal; ` +
     `the model API answering 529 for ${overloadMs / 1000} s (${tally.overloadAnswers} answers); DATA_DIR read-only\n`,
 );

@@ -17,6 +17,7 @@ import { type CardTransport, createCardTransport } from '../telegram/cards/trans
 import { controlButtons } from '../telegram/commands/control.ts';
 import { systemTimers } from '../telegram/delivery/timers.ts';
 import type { AnswerDelivery } from '../telegram/delivery.ts';
+import { sendFinalAnswer } from '../telegram/final-answer.ts';
 import type { OpenedInboundJournal } from '../telegram/journal-setup.ts';
 import { JournalTurns } from '../telegram/journal-turns.ts';
 import { SessionOutput } from '../telegram/session-output.ts';
@@ -58,6 +59,8 @@ export function buildSessions(deps: SessionsDeps): SessionParts {
   const { settings, sessions, delivery, logger } = deps;
   const keeper = new AnswerKeeper({
     send: (chatId, text) => delivery.sendText(chatId, text),
+    sendAnswer: (chatId, kept, label) =>
+      sendFinalAnswer(delivery, chatId, kept.answer, { mode: kept.mode, label }),
     activeSessionOf: (chatId) => manager.activeName(chatId),
     timers: systemTimers,
     logger,

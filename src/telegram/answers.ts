@@ -1,13 +1,25 @@
 import type { Logger } from '../logging.ts';
-import { undeliveredText } from './copy/output.ts';
+import type { OutputMode } from '../sessions/session-store.ts';
+import { lateAnswersText } from './copy/output.ts';
 import type { DeliveryTimers } from './delivery/timers.ts';
 
 /** Kept notices per chat: enough to tell what went wrong, not a transcript. */
 const MAX_KEPT_NOTICES = 10;
+/** Kept answers per chat; older ones are only counted (the newest stays in `/last`). */
+const MAX_KEPT_ANSWERS = 10;
+
+/** An answer Telegram did not take, as it was to be sent. */
+export interface KeptAnswer {
+  session: string;
+  answer: string;
+  mode: OutputMode;
+}
 
 interface Missed {
-  /** Per session: answers Telegram did not take. */
-  answers: Map<string, number>;
+  /** Answers Telegram did not take, oldest first, sent again once it takes messages. */
+  answers: KeptAnswer[];
+  /** Answers past MAX_KEPT_ANSWERS, per session: only counted. */
+  dropped: Map<string, number>;
   /** Notices Telegram did not take, sent again as they were. */
   notices: string[];
   timer?: unknown;
@@ -15,9 +27,10 @@ interface Missed {
 }
 
 /**
- * Keeps every session's last answer (for `/last`) and remembers what Telegram did not take after
- * the api's retries: the chat is then asked after, again and again with growing waits, and told
- * as soon as Telegram takes messages again. In memory: a restart forgets it.
+ * Keeps every session's last answer (for `/last`) and what Telegram did not take after the api's
+ * retries: the chat is then tried again and again with growing waits, and as soon as Telegram
+ * takes messages the missed answers arrive late, each session's under a line saying so. In
+ * memory: a restart forgets it.
  */
 export class AnswerKeeper {
   private readonly lastAnswers = new Map<string, string>();
@@ -27,6 +40,8 @@ export class AnswerKeeper {
     private readonly deps: {
       /** Sends plain text; throws when Telegram could not be reached. */
       send: (chatId: number, text: string) => Promise<unknown>;
+      /** Sends an answer as the turn would have (labelled when `label` is set); throws likewise. */
+      sendAnswer: (chatId: number, kept: KeptAnswer, label: string | undefined) => Promise<unknown>;
       activeSessionOf: (chatId: number) => Promise<string | undefined>;
       timers: DeliveryTimers;
       logger: Logger;
@@ -44,9 +59,11 @@ export class AnswerKeeper {
     return this.lastAnswers.get(session);
   }
 
-  answerNotDelivered(chatId: number, session: string): void {
+  answerNotDelivered(chatId: number, kept: KeptAnswer): void {
     const missed = this.missedIn(chatId);
-    missed.answers.set(session, (missed.answers.get(session) ?? 0) + 1);
+    missed.answers.push(kept);
+    for (const old of missed.answers.splice(0, missed.answers.length - MAX_KEPT_ANSWERS))
+      missed.dropped.set(old.session, (missed.dropped.get(old.session) ?? 0) + 1);
     this.schedule(chatId, missed);
   }
 
@@ -71,7 +88,12 @@ export class AnswerKeeper {
   private missedIn(chatId: number): Missed {
     let missed = this.missed.get(chatId);
     if (!missed) {
-      missed = { answers: new Map(), notices: [], delayMs: this.deps.firstRetryMs ?? 2_000 };
+      missed = {
+        answers: [],
+        dropped: new Map(),
+        notices: [],
+        delayMs: this.deps.firstRetryMs ?? 2_000,
+      };
       this.missed.set(chatId, missed);
     }
     return missed;
@@ -86,28 +108,18 @@ export class AnswerKeeper {
   /** Tells the chat what it missed; when Telegram still does not take it, tries again later. */
   private async tell(chatId: number, missed: Missed): Promise<void> {
     const active = await this.deps.activeSessionOf(chatId);
-    const items = [
-      ...[...missed.answers].map(([session, answers]) => ({
-        text: undeliveredText({ session, answers, active: session === active }),
-        told: () => missed.answers.delete(session),
-      })),
-      ...missed.notices.map((notice) => ({
-        text: notice,
-        told: () => {
-          missed.notices = missed.notices.filter((kept) => kept !== notice);
-        },
-      })),
-    ];
+    const items = [...this.lateAnswers(chatId, missed, active), ...this.keptNotices(chatId, missed)];
     try {
       // What was told is told, even if the next one fails.
       for (const item of items) {
-        await this.deps.send(chatId, item.text);
+        await item.send();
         item.told();
       }
       this.deps.logger.info({ chatId }, 'told the chat what Telegram did not take');
       missed.timer = undefined;
       // More may have gone missing while this was told.
-      if (missed.answers.size === 0 && missed.notices.length === 0) this.missed.delete(chatId);
+      if (missed.answers.length === 0 && missed.dropped.size === 0 && missed.notices.length === 0)
+        this.missed.delete(chatId);
       else this.schedule(chatId, missed);
     } catch (error) {
       missed.timer = undefined;
@@ -119,4 +131,47 @@ export class AnswerKeeper {
       this.schedule(chatId, missed);
     }
   }
+
+  /** Per session, in the order its first answer was missed: a line saying so, then the answers. */
+  private lateAnswers(chatId: number, missed: Missed, active: string | undefined): TellItem[] {
+    const sessions = [...new Set([...missed.dropped.keys(), ...missed.answers.map((kept) => kept.session)])];
+    return sessions.flatMap((session) => {
+      const kept = missed.answers.filter((answer) => answer.session === session);
+      const label = session === active ? undefined : session;
+      const header: TellItem = {
+        send: () =>
+          this.deps.send(
+            chatId,
+            lateAnswersText({
+              session,
+              late: kept.length,
+              dropped: missed.dropped.get(session) ?? 0,
+              active: session === active,
+            }),
+          ),
+        told: () => missed.dropped.delete(session),
+      };
+      const answers = kept.map((answer) => ({
+        send: () => this.deps.sendAnswer(chatId, answer, label),
+        told: () => {
+          missed.answers = missed.answers.filter((other) => other !== answer);
+        },
+      }));
+      return [header, ...answers];
+    });
+  }
+
+  private keptNotices(chatId: number, missed: Missed): TellItem[] {
+    return missed.notices.map((notice) => ({
+      send: () => this.deps.send(chatId, notice),
+      told: () => {
+        missed.notices = missed.notices.filter((kept) => kept !== notice);
+      },
+    }));
+  }
+}
+
+interface TellItem {
+  send: () => Promise<unknown>;
+  told: () => void;
 }

@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { ClaudeEvent } from '../claude/events.ts';
 import type { Logger } from '../logging.ts';
 import type { OutputMode } from '../sessions/session-store.ts';
-import type { AnswerKeeper } from './answers.ts';
+import type { AnswerKeeper, KeptAnswer } from './answers.ts';
 import { errorNotice, NO_TEXT_ANSWER, retryingLine, shuttingDownNotice } from './copy/claude.ts';
 import { usageLimitLiftedNotice, usageLimitNotice } from './copy/stop.ts';
 import { verboseToolMessage } from './copy/verbose.ts';
@@ -155,11 +155,12 @@ export class SessionOutput {
         if (failed || (event.interrupted && !answer)) return;
         const label = (await this.deps.activeSessionOf(chatId)) === session ? undefined : session;
         if (answer) this.deps.keeper?.remember(session, answer);
+        const kept = { session, answer: answer || NO_TEXT_ANSWER, mode };
         await this.sendKept(
           chatId,
           session,
-          () => sendFinalAnswer(this.deps.delivery, chatId, answer || NO_TEXT_ANSWER, { mode, label }),
-          'answer',
+          () => sendFinalAnswer(this.deps.delivery, chatId, kept.answer, { mode, label }),
+          { answer: kept },
         );
         await stream?.discard();
         return;
@@ -185,8 +186,7 @@ export class SessionOutput {
       chatId,
       session,
       () => this.deps.delivery.sendText(chatId, labelled, replyMarkup ? { replyMarkup } : undefined),
-      'notice',
-      labelled,
+      { notice: labelled },
     );
   }
 
@@ -195,20 +195,20 @@ export class SessionOutput {
     chatId: number,
     session: string,
     send: () => Promise<unknown>,
-    kind: 'answer' | 'notice' = 'notice',
-    notice?: string,
+    keep: { answer: KeptAnswer } | { notice: string } | undefined = undefined,
   ): Promise<void> {
     try {
       await send();
     } catch (error) {
       const keeper = this.deps.keeper;
       if (!keeper) throw error;
+      const kind = keep === undefined ? 'output' : 'answer' in keep ? 'answer' : 'notice';
       this.deps.logger.warn(
         { err: error, chatId, session, kind },
         'Telegram did not take Claude output; kept',
       );
-      if (kind === 'answer') keeper.answerNotDelivered(chatId, session);
-      else if (notice !== undefined) keeper.noticeNotDelivered(chatId, notice);
+      if (keep && 'answer' in keep) keeper.answerNotDelivered(chatId, keep.answer);
+      else if (keep) keeper.noticeNotDelivered(chatId, keep.notice);
     }
   }
 }

@@ -25,6 +25,7 @@ import {
   countAnswers,
   killBot,
   killClaudes,
+  lostTexts,
   type ScenarioResult,
 } from './chaos-tally.ts';
 import { delay, OWNER_ID, startWorld, waitUntil } from './harness.ts';
@@ -94,6 +95,7 @@ async function crashScenario(ctx: ScenarioContext, options: ChaosOptions): Promi
   progress('phase 2: messages queued, a turn running, the bot SIGKILLed and started again');
   await send(third);
   await waitUntil(() => world.tg.pendingUpdates() === 0, 30_000);
+  const killedBot = world.bot;
   await killBot(world);
   await world.startBot(ctx.botEnv, 60_000);
 
@@ -104,7 +106,18 @@ async function crashScenario(ctx: ScenarioContext, options: ChaosOptions): Promi
     told: cutOffNotice,
   });
   world.tg.failRandomly(0, []);
-  return { scenario: 'Telegram faults, kills', texts: crashTexts(sent), told: cutOffNotice, problems: [] };
+  const scenario = 'Telegram faults, kills';
+  const problems: string[] = [];
+  const lost = lostTexts(world, crashTexts(sent), cutOffNotice);
+  if (lost.length > 0) {
+    // What each bot logged is the only account of where a lost message went.
+    const logs = [killedBot?.output() ?? '', world.bot?.output() ?? ''];
+    problems.push(
+      `${scenario}: lost ${lost.join(', ')}; the owner saw ${JSON.stringify(world.tg.messages(chat).map((m) => m.text))}\n` +
+        logs.map((log, i) => `bot ${i + 1} log (tail):\n${log.split('\n').slice(-60).join('\n')}`).join('\n'),
+    );
+  }
+  return { scenario, texts: crashTexts(sent), told: cutOffNotice, problems };
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosTally> {

@@ -67,6 +67,19 @@ export function botTexts(world: World): string[] {
  * why not (a bot message quoting it, or one of the `told` notices, each accounting for its messages),
  * or lost.
  */
+/** The texts `countAnswers` counts as lost. */
+export function lostTexts(
+  world: World,
+  texts: readonly string[],
+  told?: (message: string) => number,
+): string[] {
+  return texts.filter(
+    (_, i) =>
+      countAnswers(world, '', texts.slice(0, i + 1), told).lost >
+      countAnswers(world, '', texts.slice(0, i), told).lost,
+  );
+}
+
 export function countAnswers(
   world: World,
   scenario: string,

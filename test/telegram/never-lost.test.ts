@@ -1,6 +1,6 @@
 /**
  * An answer is never lost: long answers arrive whole and valid, and when Telegram takes nothing
- * for half a minute the answer is kept, the chat is told once Telegram is back, and /last sends it.
+ * for half a minute the answer is kept and arrives late once Telegram is back (/last has it too).
  */
 import type { Bot } from 'grammy';
 import pino from 'pino';
@@ -11,6 +11,7 @@ import { AnswerKeeper } from '../../src/telegram/answers.ts';
 import { createBot } from '../../src/telegram/bot.ts';
 import { outputCommands } from '../../src/telegram/commands/output.ts';
 import { type AnswerDelivery, createDelivery } from '../../src/telegram/delivery.ts';
+import { sendFinalAnswer } from '../../src/telegram/final-answer.ts';
 import { SessionOutput } from '../../src/telegram/session-output.ts';
 import { checkTelegramHtml } from '../fakes/telegram/check.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/index.ts';
@@ -42,6 +43,8 @@ beforeEach(async () => {
   delivery = createDelivery(bot.api, logger, { timers: clock });
   keeper = new AnswerKeeper({
     send: (chatId, text) => delivery.sendText(chatId, text),
+    sendAnswer: (chatId, kept, label) =>
+      sendFinalAnswer(delivery, chatId, kept.answer, { mode: kept.mode, label }),
     activeSessionOf: async () => 'work',
     timers: clock,
     logger,
@@ -113,7 +116,7 @@ describe('never losing an answer', () => {
     }
   });
 
-  it('keeps the answer while Telegram fails every send for 30 s, says so once it is back, and /last sends it', async () => {
+  it('keeps the answer while Telegram fails every send for 30 s, sends it late once it is back, and /last has it', async () => {
     const startedAt = clock.now();
     // Every send fails with a 500 until Telegram has been down for 30 s on the clock.
     let down = true;
@@ -132,11 +135,13 @@ describe('never losing an answer', () => {
       clock.advance(5_000);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await vi.waitFor(() => expect(tg.messages(OWNER)).toHaveLength(1));
+    await vi.waitFor(() => expect(tg.messages(OWNER)).toHaveLength(2));
     expect(clock.now() - startedAt).toBeGreaterThanOrEqual(30_000);
-    expect(tg.messages(OWNER)[0]?.text).toBe(
-      "Telegram could not take an answer from 'work' for a while. Send /last to get the last one.",
-    );
+    expect(tg.messages(OWNER).map((message) => message.text)).toEqual([
+      "Telegram could not take an answer from 'work' for a while. Here it is, late:",
+      'The backup finished at 03:00.',
+    ]);
+    expect(tg.messages(OWNER)[1]?.parseMode).toBe('HTML');
     await bot.handleUpdate(textUpdate(OWNER, '/last'));
     expect(tg.messages(OWNER).at(-1)?.text).toBe('The backup finished at 03:00.');
   });

@@ -367,7 +367,7 @@ describe('SessionOutput', () => {
     expect(log).toEqual(['markdown 7: Short.']);
   });
 
-  it('keeps an answer Telegram did not take, for /last and a word once Telegram is back', async () => {
+  it('keeps an answer Telegram did not take, for /last and to send late once Telegram is back', async () => {
     const clock = new ManualClock();
     const told: string[] = [];
     let reachable = false;
@@ -375,6 +375,10 @@ describe('SessionOutput', () => {
       send: async (_chatId, text) => {
         if (!reachable) throw new Error('Network request failed');
         told.push(text);
+      },
+      sendAnswer: async (_chatId, kept, label) => {
+        if (!reachable) throw new Error('Network request failed');
+        told.push(`${kept.mode} ${label ?? '-'}: ${kept.answer}`);
       },
       activeSessionOf: async () => 'work',
       timers: clock,
@@ -392,7 +396,8 @@ describe('SessionOutput', () => {
     clock.advance(4_000);
     await settle();
     expect(told).toEqual([
-      "Telegram could not take an answer from 'work' for a while. Send /last to get the last one.",
+      "Telegram could not take an answer from 'work' for a while. Here it is, late:",
+      'default -: The **answer**.',
     ]);
     expect(keeper.waiting).toBe(0);
   });

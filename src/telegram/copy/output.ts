@@ -50,20 +50,25 @@ export function elapsedLine(elapsedMs: number): string {
 }
 
 /** What Telegram did not take while it was unreachable, for one session. */
-export interface Undelivered {
+export interface LateAnswers {
   session: string;
-  /** The chat's active session: `/last` alone gets its answer back. */
+  /** The chat's active session: its answers come unlabelled. */
   active: boolean;
-  answers: number;
+  /** Answers sent now, after this line. */
+  late: number;
+  /** Older answers not kept (only the newest stay in memory); `/last` has the newest. */
+  dropped: number;
 }
 
-/** Told as soon as Telegram takes messages again. */
-export function undeliveredText(missed: Undelivered): string {
-  const what = missed.answers === 1 ? 'an answer' : `${missed.answers} answers`;
-  const how = missed.active
-    ? 'Send /last to get the last one.'
-    : `Use /session ${missed.session}, then /last to get the last one.`;
-  return `Telegram could not take ${what} from '${missed.session}' for a while. ${how}`;
+/** Sent as soon as Telegram takes messages again, before the answers it did not take. */
+export function lateAnswersText(missed: LateAnswers): string {
+  const count = missed.late + missed.dropped;
+  const what = count === 1 ? 'an answer' : `${count} answers`;
+  const head = `Telegram could not take ${what} from '${missed.session}' for a while`;
+  if (missed.dropped === 0) return `${head}. ${missed.late === 1 ? 'Here it is' : 'Here they are'}, late:`;
+  const older = missed.dropped === 1 ? 'the oldest one is' : `the ${missed.dropped} oldest are`;
+  const tail = missed.late === 0 ? '' : ' The newest follow, late:';
+  return `${head}; ${older} no longer kept.${tail}`;
 }
 
 /** The caption of the file that carries a smart-mode answer in full. */
