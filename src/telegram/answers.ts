@@ -62,8 +62,7 @@ export class AnswerKeeper {
   answerNotDelivered(chatId: number, kept: KeptAnswer): void {
     const missed = this.missedIn(chatId);
     missed.answers.push(kept);
-    for (const old of missed.answers.splice(0, missed.answers.length - MAX_KEPT_ANSWERS))
-      missed.dropped.set(old.session, (missed.dropped.get(old.session) ?? 0) + 1);
+    keepNewest(missed);
     this.schedule(chatId, missed);
   }
 
@@ -88,12 +87,7 @@ export class AnswerKeeper {
   private missedIn(chatId: number): Missed {
     let missed = this.missed.get(chatId);
     if (!missed) {
-      missed = {
-        answers: [],
-        dropped: new Map(),
-        notices: [],
-        delayMs: this.deps.firstRetryMs ?? 2_000,
-      };
+      missed = { answers: [], dropped: new Map(), notices: [], delayMs: this.deps.firstRetryMs ?? 2_000 };
       this.missed.set(chatId, missed);
     }
     return missed;
@@ -105,73 +99,64 @@ export class AnswerKeeper {
     missed.timer = this.deps.timers.setTimeout(() => void this.tell(chatId, missed), missed.delayMs);
   }
 
-  /** Tells the chat what it missed; when Telegram still does not take it, tries again later. */
+  /**
+   * Sends the chat what it missed: per session, in the order of its first miss, a line saying so and
+   * then its answers; then the notices. When Telegram fails again, what is left goes back in front
+   * of what was missed meanwhile (a session's line comes again before its answers left), and the
+   * next try waits twice as long.
+   */
   private async tell(chatId: number, missed: Missed): Promise<void> {
-    const active = await this.deps.activeSessionOf(chatId);
-    const items = [...this.lateAnswers(chatId, missed, active), ...this.keptNotices(chatId, missed)];
+    // Taken out while being sent, so a miss meanwhile (and the cap it applies) leaves these alone.
+    const telling = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
+    missed.answers = [];
+    missed.dropped = new Map();
+    missed.notices = [];
     try {
-      // What was told is told, even if the next one fails.
-      for (const item of items) {
-        await item.send();
-        item.told();
+      const active = await this.deps.activeSessionOf(chatId);
+      const sessions = new Set([...telling.dropped.keys(), ...telling.answers.map((kept) => kept.session)]);
+      for (const session of sessions) {
+        const answers = telling.answers.filter((kept) => kept.session === session);
+        const dropped = telling.dropped.get(session) ?? 0;
+        const isActive = session === active;
+        await this.deps.send(
+          chatId,
+          lateAnswersText({ session, late: answers.length, dropped, active: isActive }),
+        );
+        telling.dropped.delete(session);
+        for (const kept of answers) {
+          await this.deps.sendAnswer(chatId, kept, isActive ? undefined : session);
+          telling.answers.splice(telling.answers.indexOf(kept), 1);
+        }
+      }
+      for (const notice of [...telling.notices]) {
+        await this.deps.send(chatId, notice);
+        telling.notices.shift();
       }
       this.deps.logger.info({ chatId }, 'told the chat what Telegram did not take');
-      missed.timer = undefined;
-      // More may have gone missing while this was told.
-      if (missed.answers.length === 0 && missed.dropped.size === 0 && missed.notices.length === 0)
-        this.missed.delete(chatId);
-      else this.schedule(chatId, missed);
     } catch (error) {
-      missed.timer = undefined;
+      missed.answers = [...telling.answers, ...missed.answers];
+      keepNewest(missed);
+      for (const [session, count] of telling.dropped)
+        missed.dropped.set(session, (missed.dropped.get(session) ?? 0) + count);
+      missed.notices = [...telling.notices, ...missed.notices].slice(-MAX_KEPT_NOTICES);
       missed.delayMs = Math.min(missed.delayMs * 2, this.deps.maxRetryMs ?? 30_000);
       this.deps.logger.warn(
         { chatId, err: error, nextTryMs: missed.delayMs },
         'Telegram still not taking messages',
       );
-      this.schedule(chatId, missed);
     }
-  }
-
-  /** Per session, in the order its first answer was missed: a line saying so, then the answers. */
-  private lateAnswers(chatId: number, missed: Missed, active: string | undefined): TellItem[] {
-    const sessions = [...new Set([...missed.dropped.keys(), ...missed.answers.map((kept) => kept.session)])];
-    return sessions.flatMap((session) => {
-      const kept = missed.answers.filter((answer) => answer.session === session);
-      const label = session === active ? undefined : session;
-      const header: TellItem = {
-        send: () =>
-          this.deps.send(
-            chatId,
-            lateAnswersText({
-              session,
-              late: kept.length,
-              dropped: missed.dropped.get(session) ?? 0,
-              active: session === active,
-            }),
-          ),
-        told: () => missed.dropped.delete(session),
-      };
-      const answers = kept.map((answer) => ({
-        send: () => this.deps.sendAnswer(chatId, answer, label),
-        told: () => {
-          missed.answers = missed.answers.filter((other) => other !== answer);
-        },
-      }));
-      return [header, ...answers];
-    });
-  }
-
-  private keptNotices(chatId: number, missed: Missed): TellItem[] {
-    return missed.notices.map((notice) => ({
-      send: () => this.deps.send(chatId, notice),
-      told: () => {
-        missed.notices = missed.notices.filter((kept) => kept !== notice);
-      },
-    }));
+    missed.timer = undefined;
+    if (this.missed.get(chatId) !== missed) return; // closed meanwhile
+    if (missed.answers.length === 0 && missed.dropped.size === 0 && missed.notices.length === 0)
+      this.missed.delete(chatId);
+    else this.schedule(chatId, missed);
   }
 }
 
-interface TellItem {
-  send: () => Promise<unknown>;
-  told: () => void;
+/** Past MAX_KEPT_ANSWERS, the oldest answers are let go and only counted. */
+function keepNewest(missed: Missed): void {
+  while (missed.answers.length > MAX_KEPT_ANSWERS) {
+    const oldest = missed.answers.shift() as KeptAnswer;
+    missed.dropped.set(oldest.session, (missed.dropped.get(oldest.session) ?? 0) + 1);
+  }
 }

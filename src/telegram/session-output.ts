@@ -195,7 +195,7 @@ export class SessionOutput {
     chatId: number,
     session: string,
     send: () => Promise<unknown>,
-    keep: { answer: KeptAnswer } | { notice: string } | undefined = undefined,
+    keep?: { answer: KeptAnswer } | { notice: string },
   ): Promise<void> {
     try {
       await send();

@@ -11,9 +11,13 @@ const CHAT = 7;
 
 function setup(active = 'work') {
   const clock = new ManualClock();
+  const startedAt = clock.now();
   const sent: string[] = [];
+  /** When each send was tried, on the clock. */
+  const tries: number[] = [];
   const telegram = { reachable: false, failAfter: Number.POSITIVE_INFINITY };
   const deliver = (line: string) => {
+    tries.push(clock.now() - startedAt);
     if (!telegram.reachable || telegram.failAfter <= 0) throw new Error('Network request failed');
     telegram.failAfter -= 1;
     sent.push(line);
@@ -35,7 +39,7 @@ function setup(active = 'work') {
       await settle();
     }
   };
-  return { keeper, sent, telegram, recover };
+  return { keeper, sent, tries, telegram, recover, clock, settle };
 }
 
 const answer = (session: string, text: string): KeptAnswer => ({ session, answer: text, mode: 'default' });
@@ -60,7 +64,7 @@ describe('AnswerKeeper', () => {
     expect(keeper.waiting).toBe(0);
   });
 
-  it('does not send twice what got through before Telegram failed again', async () => {
+  it('does not send twice what got through before Telegram failed again: the line comes again before what is left', async () => {
     const { keeper, sent, telegram, recover } = setup();
     keeper.answerNotDelivered(CHAT, answer('work', 'one'));
     keeper.answerNotDelivered(CHAT, answer('work', 'two'));
@@ -70,10 +74,46 @@ describe('AnswerKeeper', () => {
     expect(keeper.waiting).toBe(1);
     telegram.failAfter = Number.POSITIVE_INFINITY;
     await recover();
-    expect(sent.filter((line) => line === 'one')).toHaveLength(1);
-    expect(sent.filter((line) => line === 'two')).toHaveLength(1);
-    expect(sent.at(-1)).toBe('two');
+    expect(sent).toEqual([
+      "Telegram could not take 2 answers from 'work' for a while. Here they are, late:",
+      'one',
+      "Telegram could not take an answer from 'work' for a while. Here it is, late:",
+      'two',
+    ]);
     expect(keeper.waiting).toBe(0);
+  });
+
+  it('an answer missed while the others are being sent goes out after them, and none is counted as let go', async () => {
+    const clock = new ManualClock();
+    const sent: string[] = [];
+    let keeper: AnswerKeeper | undefined;
+    keeper = new AnswerKeeper({
+      send: async (_chatId, text) => {
+        sent.push(text);
+      },
+      sendAnswer: async (_chatId, kept) => {
+        sent.push(kept.answer);
+        // Telegram fails the turn that ends meanwhile: ten more answers missed while these are sent.
+        if (kept.answer === 'answer 1')
+          for (let n = 11; n <= 20; n++) keeper?.answerNotDelivered(CHAT, answer('work', `answer ${n}`));
+      },
+      activeSessionOf: async () => 'work',
+      timers: clock,
+      logger: pino({ level: 'silent' }),
+      firstRetryMs: 1_000,
+    });
+    for (let n = 1; n <= 10; n++) keeper.answerNotDelivered(CHAT, answer('work', `answer ${n}`));
+    for (let i = 0; i < 5 && keeper.waiting > 0; i++) {
+      clock.advance(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(sent.filter((line) => line.startsWith('Telegram'))).toEqual([
+      "Telegram could not take 10 answers from 'work' for a while. Here they are, late:",
+      "Telegram could not take 10 answers from 'work' for a while. Here they are, late:",
+    ]);
+    expect(sent.filter((line) => !line.startsWith('Telegram'))).toEqual(
+      Array.from({ length: 20 }, (_, i) => `answer ${i + 1}`),
+    );
   });
 
   it('keeps the ten newest answers of a chat and says how many older ones are gone', async () => {
@@ -82,18 +122,40 @@ describe('AnswerKeeper', () => {
     telegram.reachable = true;
     await recover();
     expect(sent).toEqual([
-      "Telegram could not take 12 answers from 'work' for a while; the 2 oldest are no longer kept. The newest follow, late:",
+      "Telegram could not take 12 answers from 'work' for a while; the 2 oldest were lost. The newest follow, late:",
       ...Array.from({ length: 10 }, (_, i) => `answer ${i + 3}`),
     ]);
   });
 
-  it('keeps trying with growing waits while Telegram takes nothing, and stops on close()', async () => {
-    const { keeper, sent, recover } = setup();
-    keeper.answerNotDelivered(CHAT, answer('work', 'kept'));
+  it('says which answers were let go when none of a session is left to send', async () => {
+    const { keeper, sent, telegram, recover } = setup('work');
+    keeper.answerNotDelivered(CHAT, answer('infra', 'disk is fine'));
+    for (let n = 1; n <= 10; n++) keeper.answerNotDelivered(CHAT, answer('work', `answer ${n}`));
+    telegram.reachable = true;
     await recover();
+    expect(sent[0]).toBe(
+      "Telegram could not take an answer from 'infra' for a while, and it was lost. Use /session infra, then /last for the newest.",
+    );
+    expect(sent.slice(1, 3)).toEqual([
+      "Telegram could not take 10 answers from 'work' for a while. Here they are, late:",
+      'answer 1',
+    ]);
+  });
+
+  it('tries again after 1, 2, 4 and 4 s while Telegram takes nothing, and stops on close()', async () => {
+    const { keeper, sent, tries, clock, settle } = setup();
+    keeper.answerNotDelivered(CHAT, answer('work', 'kept'));
+    for (let step = 0; step < 23; step++) {
+      clock.advance(500);
+      await settle();
+    }
+    expect(tries).toEqual([1_000, 3_000, 7_000, 11_000]);
     expect(sent).toEqual([]);
     expect(keeper.waiting).toBe(1);
     keeper.close();
     expect(keeper.waiting).toBe(0);
+    clock.advance(10_000);
+    await settle();
+    expect(tries).toHaveLength(4);
   });
 });

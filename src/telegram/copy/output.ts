@@ -52,23 +52,27 @@ export function elapsedLine(elapsedMs: number): string {
 /** What Telegram did not take while it was unreachable, for one session. */
 export interface LateAnswers {
   session: string;
-  /** The chat's active session: its answers come unlabelled. */
+  /** The chat's active session (where `/last` alone has its newest answer). */
   active: boolean;
   /** Answers sent now, after this line. */
   late: number;
-  /** Older answers not kept (only the newest stay in memory); `/last` has the newest. */
+  /** Older answers let go (only the newest are kept in memory). */
   dropped: number;
 }
 
 /** Sent as soon as Telegram takes messages again, before the answers it did not take. */
 export function lateAnswersText(missed: LateAnswers): string {
   const count = missed.late + missed.dropped;
-  const what = count === 1 ? 'an answer' : `${count} answers`;
-  const head = `Telegram could not take ${what} from '${missed.session}' for a while`;
+  const head = `Telegram could not take ${count === 1 ? 'an answer' : `${count} answers`} from '${missed.session}' for a while`;
   if (missed.dropped === 0) return `${head}. ${missed.late === 1 ? 'Here it is' : 'Here they are'}, late:`;
-  const older = missed.dropped === 1 ? 'the oldest one is' : `the ${missed.dropped} oldest are`;
-  const tail = missed.late === 0 ? '' : ' The newest follow, late:';
-  return `${head}; ${older} no longer kept.${tail}`;
+  if (missed.late > 0) {
+    const oldest = missed.dropped === 1 ? 'the oldest was' : `the ${missed.dropped} oldest were`;
+    return `${head}; ${oldest} lost. The newest follow, late:`;
+  }
+  const how = missed.active
+    ? 'Send /last for the newest.'
+    : `Use /session ${missed.session}, then /last for the newest.`;
+  return `${head}, and ${missed.dropped === 1 ? 'it was' : 'they were'} lost. ${how}`;
 }
 
 /** The caption of the file that carries a smart-mode answer in full. */
