@@ -10,6 +10,7 @@ import { InterruptedTurns } from './sessions/interrupted.ts';
 import { PersonaLibrary, SHIPPED_PERSONAS_DIR } from './sessions/personas.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { ChildRegistry } from './state/children.ts';
+import { UndeliveredFile } from './state/undelivered.ts';
 import { createBot, registerCommandMenu, startPolling } from './telegram/bot.ts';
 import { cutOffText } from './telegram/copy/lifecycle.ts';
 import { systemTimers } from './telegram/delivery/timers.ts';
@@ -69,6 +70,7 @@ export async function startApp(settings: Settings): Promise<void> {
         );
   };
 
+  const undelivered = new UndeliveredFile({ dataDir, logger });
   const parts = buildSessions({
     settings,
     sessions,
@@ -76,6 +78,7 @@ export async function startApp(settings: Settings): Promise<void> {
     personas,
     children,
     inbound,
+    undelivered,
     api: bot.api,
     delivery,
     now,
@@ -99,6 +102,8 @@ export async function startApp(settings: Settings): Promise<void> {
   for (const turn of await interrupted.take())
     void delivery.sendText(Number(turn.chatId), cutOffText(turn.session, turn.unanswered));
 
+  // Answers and notices Telegram did not take before the last run ended go out late, as if it had not.
+  parts.keeper.restore(await undelivered.read());
   for (const notice of inbound.startNotices) tellOwner(notice);
   // What the journal held unfinished is handled (in order per chat) before any new update.
   await inbound.telegram?.replay(bot);

@@ -9,6 +9,7 @@ import { SessionPreferences } from '../sessions/preferences.ts';
 import { SessionRuleBook } from '../sessions/rule-book.ts';
 import type { SessionStore } from '../sessions/session-store.ts';
 import type { ChildRegistry } from '../state/children.ts';
+import type { UndeliveredFile } from '../state/undelivered.ts';
 import { AnswerKeeper } from '../telegram/answers.ts';
 import type { Bot } from '../telegram/bot.ts';
 import { staleCardsOn } from '../telegram/cards/lifecycle.ts';
@@ -30,6 +31,8 @@ export interface SessionsDeps {
   personas: PersonaLibrary;
   children: ChildRegistry;
   inbound: OpenedInboundJournal;
+  /** Where what Telegram did not take is saved for the next start. */
+  undelivered: UndeliveredFile;
   api: Bot['api'];
   delivery: AnswerDelivery;
   now: () => Date;
@@ -62,6 +65,7 @@ export function buildSessions(deps: SessionsDeps): SessionParts {
     sendAnswer: (chatId, kept, label) =>
       sendFinalAnswer(delivery, chatId, kept.answer, { mode: kept.mode, label }),
     activeSessionOf: (chatId) => manager.activeName(chatId),
+    store: deps.undelivered,
     timers: systemTimers,
     logger,
   });

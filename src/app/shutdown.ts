@@ -65,8 +65,12 @@ export function shutDownOnSignals(deps: ShutdownDeps): void {
       recorded,
       Promise.race([deps.cardTransport.drained(), delay(OUTPUT_DRAIN_MS)]),
     ]);
-    // Marks of answers already sent must reach the disk, or the next start would answer them again.
-    await Promise.race([deps.journal?.close(), delay(OUTPUT_DRAIN_MS)]);
+    // Marks of answers already sent must reach the disk, or the next start would answer them again;
+    // what Telegram did not take must too, or the next start could not send it.
+    await Promise.race([
+      Promise.allSettled([deps.journal?.close(), deps.keeper.saved()]),
+      delay(OUTPUT_DRAIN_MS),
+    ]);
     logger.info('stopped');
     process.exit(0);
   };

@@ -1,40 +1,44 @@
 import type { Logger } from '../logging.ts';
-import type { OutputMode } from '../sessions/session-store.ts';
+import type { KeptAnswer, UndeliveredChat } from '../state/undelivered.ts';
 import { lateAnswersText } from './copy/output.ts';
 import type { DeliveryTimers } from './delivery/timers.ts';
+
+export type { KeptAnswer } from '../state/undelivered.ts';
 
 /** Kept notices per chat: enough to tell what went wrong, not a transcript. */
 const MAX_KEPT_NOTICES = 10;
 /** Kept answers per chat; older ones are only counted (the newest stays in `/last`). */
 const MAX_KEPT_ANSWERS = 10;
 
-/** An answer Telegram did not take, as it was to be sent. */
-export interface KeptAnswer {
-  session: string;
-  answer: string;
-  mode: OutputMode;
-}
-
-interface Missed {
-  /** Answers Telegram did not take, oldest first, sent again once it takes messages. */
+interface Owed {
+  /** Answers Telegram did not take, oldest first. */
   answers: KeptAnswer[];
   /** Answers past MAX_KEPT_ANSWERS, per session: only counted. */
   dropped: Map<string, number>;
   /** Notices Telegram did not take, sent again as they were. */
   notices: string[];
+}
+
+interface Missed extends Owed {
+  /** What a try is sending right now, taken out of the above (a miss meanwhile leaves it alone). */
+  telling?: Owed;
   timer?: unknown;
   delayMs: number;
 }
 
+const nothingOwed = (): Owed => ({ answers: [], dropped: new Map(), notices: [] });
+
 /**
  * Keeps every session's last answer (for `/last`) and what Telegram did not take after the api's
  * retries: the chat is then tried again and again with growing waits, and as soon as Telegram
- * takes messages the missed answers arrive late, each session's under a line saying so. In
- * memory: a restart forgets it.
+ * takes messages the missed answers arrive late, each session's under a line saying so. What is
+ * owed is also saved (`store`), so a restart meanwhile sends it too (`restore`).
  */
 export class AnswerKeeper {
   private readonly lastAnswers = new Map<string, string>();
   private readonly missed = new Map<number, Missed>();
+  private closed = false;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: {
@@ -43,6 +47,8 @@ export class AnswerKeeper {
       /** Sends an answer as the turn would have (labelled when `label` is set); throws likewise. */
       sendAnswer: (chatId: number, kept: KeptAnswer, label: string | undefined) => Promise<unknown>;
       activeSessionOf: (chatId: number) => Promise<string | undefined>;
+      /** Where what is owed is saved after every change. */
+      store?: { save(chats: UndeliveredChat[]): Promise<void> };
       timers: DeliveryTimers;
       logger: Logger;
       firstRetryMs?: number;
@@ -63,13 +69,26 @@ export class AnswerKeeper {
     const missed = this.missedIn(chatId);
     missed.answers.push(kept);
     keepNewest(missed);
-    this.schedule(chatId, missed);
+    this.changed(chatId, missed);
   }
 
   noticeNotDelivered(chatId: number, text: string): void {
     const missed = this.missedIn(chatId);
     missed.notices = [...missed.notices, text].slice(-MAX_KEPT_NOTICES);
-    this.schedule(chatId, missed);
+    this.changed(chatId, missed);
+  }
+
+  /** Takes up what an earlier run saved and could not send. */
+  restore(chats: readonly UndeliveredChat[]): void {
+    for (const chat of chats) {
+      const missed = this.missedIn(chat.chatId);
+      addOwed(missed, {
+        answers: chat.answers,
+        dropped: new Map(Object.entries(chat.dropped)),
+        notices: chat.notices,
+      });
+      this.changed(chat.chatId, missed);
+    }
   }
 
   /** Chats still owed a word (tests and shutdown). */
@@ -77,25 +96,40 @@ export class AnswerKeeper {
     return this.missed.size;
   }
 
-  /** Stops asking after Telegram (shutdown). */
+  /**
+   * Stops asking after Telegram (shutdown). What is owed, and what a send still on its way fails
+   * to deliver, stays saved for the next start (`saved()`).
+   */
   close(): void {
-    for (const missed of this.missed.values())
+    this.closed = true;
+    for (const missed of this.missed.values()) {
       if (missed.timer !== undefined) this.deps.timers.clearTimeout(missed.timer);
-    this.missed.clear();
+      missed.timer = undefined;
+    }
+  }
+
+  /** Settles once the newest picture of what is owed is on disk. */
+  saved(): Promise<void> {
+    return this.saving;
   }
 
   private missedIn(chatId: number): Missed {
     let missed = this.missed.get(chatId);
     if (!missed) {
-      missed = { answers: [], dropped: new Map(), notices: [], delayMs: this.deps.firstRetryMs ?? 2_000 };
+      missed = { ...nothingOwed(), delayMs: this.deps.firstRetryMs ?? 2_000 };
       this.missed.set(chatId, missed);
     }
     return missed;
   }
 
+  private changed(chatId: number, missed: Missed): void {
+    this.save();
+    this.schedule(chatId, missed);
+  }
+
   /** `missed.timer` stays set while the chat is being told, so a miss meanwhile waits for that. */
   private schedule(chatId: number, missed: Missed): void {
-    if (missed.timer !== undefined) return;
+    if (missed.timer !== undefined || this.closed) return;
     missed.timer = this.deps.timers.setTimeout(() => void this.tell(chatId, missed), missed.delayMs);
   }
 
@@ -106,15 +140,13 @@ export class AnswerKeeper {
    * next try waits twice as long.
    */
   private async tell(chatId: number, missed: Missed): Promise<void> {
-    // Taken out while being sent, so a miss meanwhile (and the cap it applies) leaves these alone.
-    const telling = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
-    missed.answers = [];
-    missed.dropped = new Map();
-    missed.notices = [];
+    const telling: Owed = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
+    Object.assign(missed, nothingOwed(), { telling });
     try {
       const active = await this.deps.activeSessionOf(chatId);
       const sessions = new Set([...telling.dropped.keys(), ...telling.answers.map((kept) => kept.session)]);
       for (const session of sessions) {
+        if (this.closed) return;
         const answers = telling.answers.filter((kept) => kept.session === session);
         const dropped = telling.dropped.get(session) ?? 0;
         const isActive = session === active;
@@ -124,39 +156,71 @@ export class AnswerKeeper {
         );
         telling.dropped.delete(session);
         for (const kept of answers) {
+          if (this.closed) return;
           await this.deps.sendAnswer(chatId, kept, isActive ? undefined : session);
           telling.answers.splice(telling.answers.indexOf(kept), 1);
+          this.save();
         }
       }
       for (const notice of [...telling.notices]) {
+        if (this.closed) return;
         await this.deps.send(chatId, notice);
         telling.notices.shift();
+        this.save();
       }
       this.deps.logger.info({ chatId }, 'told the chat what Telegram did not take');
     } catch (error) {
-      missed.answers = [...telling.answers, ...missed.answers];
-      keepNewest(missed);
-      for (const [session, count] of telling.dropped)
-        missed.dropped.set(session, (missed.dropped.get(session) ?? 0) + count);
-      missed.notices = [...telling.notices, ...missed.notices].slice(-MAX_KEPT_NOTICES);
       missed.delayMs = Math.min(missed.delayMs * 2, this.deps.maxRetryMs ?? 30_000);
       this.deps.logger.warn(
         { chatId, err: error, nextTryMs: missed.delayMs },
         'Telegram still not taking messages',
       );
     }
-    missed.timer = undefined;
-    if (this.missed.get(chatId) !== missed) return; // closed meanwhile
-    if (missed.answers.length === 0 && missed.dropped.size === 0 && missed.notices.length === 0)
-      this.missed.delete(chatId);
-    else this.schedule(chatId, missed);
+    // What is left goes back in front of what was missed meanwhile.
+    const meanwhile: Owed = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
+    Object.assign(missed, telling, { telling: undefined, timer: undefined });
+    addOwed(missed, meanwhile);
+    if (isEmpty(missed)) this.missed.delete(chatId);
+    this.save();
+    if (!isEmpty(missed)) this.schedule(chatId, missed);
+  }
+
+  private save(): void {
+    if (!this.deps.store) return;
+    const chats: UndeliveredChat[] = [];
+    for (const [chatId, missed] of this.missed) {
+      // What a try is sending is owed until it has gone.
+      const owed = nothingOwed();
+      if (missed.telling) addOwed(owed, missed.telling);
+      addOwed(owed, missed);
+      if (isEmpty(owed)) continue;
+      chats.push({
+        chatId,
+        answers: owed.answers,
+        dropped: Object.fromEntries(owed.dropped),
+        notices: owed.notices,
+      });
+    }
+    this.saving = this.deps.store.save(chats);
   }
 }
 
+/** Appends `more` to `owed` (answers and notices after, counts added), within the caps. */
+function addOwed(owed: Owed, more: Owed): void {
+  owed.answers = [...owed.answers, ...more.answers];
+  for (const [session, count] of more.dropped)
+    owed.dropped.set(session, (owed.dropped.get(session) ?? 0) + count);
+  owed.notices = [...owed.notices, ...more.notices].slice(-MAX_KEPT_NOTICES);
+  keepNewest(owed);
+}
+
+const isEmpty = (owed: Owed) =>
+  owed.answers.length === 0 && owed.dropped.size === 0 && owed.notices.length === 0;
+
 /** Past MAX_KEPT_ANSWERS, the oldest answers are let go and only counted. */
-function keepNewest(missed: Missed): void {
-  while (missed.answers.length > MAX_KEPT_ANSWERS) {
-    const oldest = missed.answers.shift() as KeptAnswer;
-    missed.dropped.set(oldest.session, (missed.dropped.get(oldest.session) ?? 0) + 1);
+function keepNewest(owed: Owed): void {
+  while (owed.answers.length > MAX_KEPT_ANSWERS) {
+    const oldest = owed.answers.shift() as KeptAnswer;
+    owed.dropped.set(oldest.session, (owed.dropped.get(oldest.session) ?? 0) + 1);
   }
 }

@@ -135,6 +135,37 @@ describe('the bot killed and started again', () => {
     expect(world.tg.messages(chat).filter((message) => message.text === 'Deployed.')).toEqual([]);
   }, 180_000);
 
+  it('an answer Telegram did not take before the bot was SIGKILLed arrives late after the restart, once', async () => {
+    closeGate();
+    world.say('hold late');
+    await waitUntil(() => asked.get('hold late') === 1, 30_000);
+    // Telegram takes nothing from here on: the answer's sends fail through all their retries.
+    world.tg.failRandomly(1, [500]);
+    openGate();
+    const undelivered = path.join(world.dataDir, 'state', 'undelivered.json');
+    await waitUntil(
+      async () => (await readFile(undelivered, 'utf8').catch(() => '')).includes('You said: hold late'),
+      40_000,
+      () => world.bot?.output() ?? '',
+    );
+    await killBot(world);
+    world.tg.failRandomly(0, []);
+
+    await world.startBot({}, 60_000);
+    await waitUntil(
+      () => answers(world, 'hold late') === 1,
+      30_000,
+      () => world.bot?.output() ?? '',
+    );
+    const texts = world.tg.messages(chat).map((message) => message.text);
+    expect(texts.slice(-2)).toEqual([
+      "Telegram could not take an answer from 'journal' for a while. Here it is, late:",
+      'You said: hold late',
+    ]);
+    await waitUntil(async () => (await readFile(undelivered, 'utf8').catch(() => 'gone')) === 'gone', 10_000);
+    expect(asked.get('hold late')).toBe(1);
+  }, 180_000);
+
   it('on SIGTERM, says the unanswered messages will be taken up, and the next start answers them once', async () => {
     closeGate();
     world.say('hold on');

@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { UndeliveredChat } from '../../src/state/undelivered.ts';
 import { AnswerKeeper, type KeptAnswer } from '../../src/telegram/answers.ts';
 import { ManualClock } from './manual-clock.ts';
 
@@ -22,10 +23,17 @@ function setup(active = 'work') {
     telegram.failAfter -= 1;
     sent.push(line);
   };
+  /** Every picture of what is owed the keeper saved, newest last. */
+  const saves: UndeliveredChat[][] = [];
   const keeper = new AnswerKeeper({
     send: async (_chatId, text) => deliver(text),
     sendAnswer: async (_chatId, kept, label) => deliver(`${label ? `[${label}] ` : ''}${kept.answer}`),
     activeSessionOf: async () => active,
+    store: {
+      save: async (chats) => {
+        saves.push(structuredClone(chats));
+      },
+    },
     timers: clock,
     logger: pino({ level: 'silent' }),
     firstRetryMs: 1_000,
@@ -39,7 +47,7 @@ function setup(active = 'work') {
       await settle();
     }
   };
-  return { keeper, sent, tries, telegram, recover, clock, settle };
+  return { keeper, sent, tries, saves, telegram, recover, clock, settle };
 }
 
 const answer = (session: string, text: string): KeptAnswer => ({ session, answer: text, mode: 'default' });
@@ -151,11 +159,61 @@ describe('AnswerKeeper', () => {
     }
     expect(tries).toEqual([1_000, 3_000, 7_000, 11_000]);
     expect(sent).toEqual([]);
-    expect(keeper.waiting).toBe(1);
     keeper.close();
-    expect(keeper.waiting).toBe(0);
     clock.advance(10_000);
     await settle();
     expect(tries).toHaveLength(4);
+    // Still owed: the next start sends it.
+    expect(keeper.waiting).toBe(1);
+  });
+
+  it('saves what is owed after every change: a miss, each answer sent, and nothing once all went', async () => {
+    const { keeper, saves, telegram, recover } = setup();
+    keeper.answerNotDelivered(CHAT, answer('work', 'one'));
+    keeper.noticeNotDelivered(CHAT, 'Claude Code restarted.');
+    expect(saves.at(-1)).toEqual([
+      {
+        chatId: CHAT,
+        answers: [answer('work', 'one')],
+        dropped: {},
+        notices: ['Claude Code restarted.'],
+      },
+    ]);
+    telegram.reachable = true;
+    telegram.failAfter = 2; // the line and 'one' go, the notice does not
+    await recover();
+    expect(saves).toContainEqual([
+      { chatId: CHAT, answers: [], dropped: {}, notices: ['Claude Code restarted.'] },
+    ]);
+    telegram.failAfter = Number.POSITIVE_INFINITY;
+    await recover();
+    expect(saves.at(-1)).toEqual([]);
+  });
+
+  it('a miss while closed (an answer failing during shutdown) is still saved', async () => {
+    const { keeper, saves } = setup();
+    keeper.close();
+    keeper.answerNotDelivered(CHAT, answer('work', 'last words'));
+    expect(saves.at(-1)?.[0]?.answers).toEqual([answer('work', 'last words')]);
+  });
+
+  it('restore() sends what an earlier run saved, as if it had been missed in this one', async () => {
+    const { keeper, sent, telegram, recover } = setup('work');
+    keeper.restore([
+      {
+        chatId: CHAT,
+        answers: [answer('work', 'from before')],
+        dropped: { infra: 1 },
+        notices: ['Claude Code restarted.'],
+      },
+    ]);
+    telegram.reachable = true;
+    await recover();
+    expect(sent).toEqual([
+      "Telegram could not take an answer from 'infra' for a while, and it was lost. Use /session infra, then /last for the newest.",
+      "Telegram could not take an answer from 'work' for a while. Here it is, late:",
+      'from before',
+      'Claude Code restarted.',
+    ]);
   });
 });
