@@ -71,6 +71,8 @@ export async function startApp(settings: Settings): Promise<void> {
   };
 
   const undelivered = new UndeliveredFile({ dataDir, logger });
+  // Read before anything could save over it.
+  const owedFromBefore = await undelivered.read();
   const parts = buildSessions({
     settings,
     sessions,
@@ -103,7 +105,7 @@ export async function startApp(settings: Settings): Promise<void> {
     void delivery.sendText(Number(turn.chatId), cutOffText(turn.session, turn.unanswered));
 
   // Answers and notices Telegram did not take before the last run ended go out late, as if it had not.
-  parts.keeper.restore(await undelivered.read());
+  parts.keeper.restore(owedFromBefore);
   for (const notice of inbound.startNotices) tellOwner(notice);
   // What the journal held unfinished is handled (in order per chat) before any new update.
   await inbound.telegram?.replay(bot);

@@ -62,6 +62,8 @@ export function shutDownOnSignals(deps: ShutdownDeps): void {
       manager.closeAll(),
       // Answers and notices on their way out are sent, unless Telegram is too slow for the deadline.
       Promise.race([output.drained(), delay(OUTPUT_DRAIN_MS)]),
+      // A late answer on its way is sent (and struck from undelivered.json), or stays there.
+      Promise.race([deps.keeper.drained(), delay(OUTPUT_DRAIN_MS)]),
       recorded,
       Promise.race([deps.cardTransport.drained(), delay(OUTPUT_DRAIN_MS)]),
     ]);

@@ -39,6 +39,7 @@ export class AnswerKeeper {
   private readonly missed = new Map<number, Missed>();
   private closed = false;
   private saving: Promise<void> = Promise.resolve();
+  private readonly trying = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -78,15 +79,17 @@ export class AnswerKeeper {
     this.changed(chatId, missed);
   }
 
-  /** Takes up what an earlier run saved and could not send. */
+  /** Takes up what an earlier run saved and could not send: before what this run missed. */
   restore(chats: readonly UndeliveredChat[]): void {
     for (const chat of chats) {
       const missed = this.missedIn(chat.chatId);
-      addOwed(missed, {
+      const now: Owed = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
+      Object.assign(missed, {
         answers: chat.answers,
         dropped: new Map(Object.entries(chat.dropped)),
         notices: chat.notices,
       });
+      addOwed(missed, now);
       this.changed(chat.chatId, missed);
     }
   }
@@ -98,7 +101,7 @@ export class AnswerKeeper {
 
   /**
    * Stops asking after Telegram (shutdown). What is owed, and what a send still on its way fails
-   * to deliver, stays saved for the next start (`saved()`).
+   * to deliver, stays saved for the next start (`drained()`).
    */
   close(): void {
     this.closed = true;
@@ -108,9 +111,19 @@ export class AnswerKeeper {
     }
   }
 
+  /** Settles once the tries under way have ended and the newest picture of what is owed is on disk. */
+  async drained(): Promise<void> {
+    await Promise.allSettled([...this.trying]);
+    await this.saved();
+  }
+
   /** Settles once the newest picture of what is owed is on disk. */
-  saved(): Promise<void> {
-    return this.saving;
+  async saved(): Promise<void> {
+    let written: Promise<void>;
+    do {
+      written = this.saving;
+      await written;
+    } while (written !== this.saving);
   }
 
   private missedIn(chatId: number): Missed {
@@ -130,7 +143,11 @@ export class AnswerKeeper {
   /** `missed.timer` stays set while the chat is being told, so a miss meanwhile waits for that. */
   private schedule(chatId: number, missed: Missed): void {
     if (missed.timer !== undefined || this.closed) return;
-    missed.timer = this.deps.timers.setTimeout(() => void this.tell(chatId, missed), missed.delayMs);
+    missed.timer = this.deps.timers.setTimeout(() => {
+      const attempt = this.tell(chatId, missed);
+      this.trying.add(attempt);
+      void attempt.finally(() => this.trying.delete(attempt));
+    }, missed.delayMs);
   }
 
   /**
@@ -169,6 +186,7 @@ export class AnswerKeeper {
         this.save();
       }
       this.deps.logger.info({ chatId }, 'told the chat what Telegram did not take');
+      missed.delayMs = this.deps.firstRetryMs ?? 2_000;
     } catch (error) {
       missed.delayMs = Math.min(missed.delayMs * 2, this.deps.maxRetryMs ?? 30_000);
       this.deps.logger.warn(

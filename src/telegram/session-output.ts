@@ -74,7 +74,8 @@ export class SessionOutput {
     const notice = answeredOnRestart
       ? answeredAfterRestartNotice(unanswered)
       : shuttingDownNotice(unanswered);
-    this.inOrder(session, () => this.sendLabelled(chatId, session, notice));
+    // Not kept when Telegram does not take it: the next start tells of these turns itself.
+    this.inOrder(session, () => this.sendLabelled(chatId, session, notice, undefined, false));
   }
 
   /** Runs `task` once everything already queued for the session has been sent (or has failed). */
@@ -179,6 +180,7 @@ export class SessionOutput {
     session: string,
     text: string,
     replyMarkup?: InlineKeyboardMarkup,
+    keep = true,
   ): Promise<void> {
     const active = (await this.deps.activeSessionOf(chatId)) === session;
     const labelled = active ? text : `[${session}] ${text}`;
@@ -186,7 +188,7 @@ export class SessionOutput {
       chatId,
       session,
       () => this.deps.delivery.sendText(chatId, labelled, replyMarkup ? { replyMarkup } : undefined),
-      { notice: labelled },
+      keep ? { notice: labelled } : undefined,
     );
   }
 
@@ -209,6 +211,9 @@ export class SessionOutput {
       );
       if (keep && 'answer' in keep) keeper.answerNotDelivered(chatId, keep.answer);
       else if (keep) keeper.noticeNotDelivered(chatId, keep.notice);
+      // On disk before the turn is marked done in the journal (afterOutput), or a SIGKILL between
+      // the two would lose it.
+      await keeper.saved();
     }
   }
 }

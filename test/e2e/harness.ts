@@ -214,7 +214,7 @@ export async function claudeProcesses(
 }
 
 /**
- * `claude` processes that are defunct (zombies) and not another world's: there must never be any.
+ * `claude` processes this world's bot left defunct (zombies, not reaped): there must never be any.
  * `home`: this world's HOME.
  */
 export async function defunctClaudes(home: string): Promise<number[]> {
@@ -225,14 +225,12 @@ export async function defunctClaudes(home: string): Promise<number[]> {
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
       if (!stat.includes('(claude) Z')) continue;
-      // Another world's (test files run in parallel, a benchmark) is left to it: its parent, alive or
-      // it would have been reaped, is another world's bot. Any other parent (init after the bot died,
-      // this world's bot) counts.
+      // Its parent is the one that did not reap it. Only this world's bot counts: another world's
+      // (test files run in parallel, a benchmark) is left to it, and one whose bot was killed (a
+      // test's SIGKILL, here or in another world) now waits on init, which no bot controls.
       const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
       const environ = (await readFile(`/proc/${parent}/environ`, 'utf8').catch(() => '')).split('\0');
-      const parentHome = environ.find((line) => line.startsWith('HOME='))?.slice('HOME='.length);
-      const otherWorld = parentHome !== home && parentHome?.includes(`${path.sep}${WORLD_PREFIX}`);
-      if (!otherWorld) found.push(Number(entry));
+      if (environ.includes(`HOME=${home}`)) found.push(Number(entry));
     } catch {
       // gone meanwhile
     }

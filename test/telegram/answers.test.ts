@@ -16,9 +16,14 @@ function setup(active = 'work') {
   const sent: string[] = [];
   /** When each send was tried, on the clock. */
   const tries: number[] = [];
-  const telegram = { reachable: false, failAfter: Number.POSITIVE_INFINITY };
-  const deliver = (line: string) => {
+  const telegram: { reachable: boolean; failAfter: number; held?: Promise<void> } = {
+    reachable: false,
+    failAfter: Number.POSITIVE_INFINITY,
+  };
+  const deliver = async (line: string) => {
     tries.push(clock.now() - startedAt);
+    // A send Telegram is slow to answer.
+    if (telegram.held) await telegram.held;
     if (!telegram.reachable || telegram.failAfter <= 0) throw new Error('Network request failed');
     telegram.failAfter -= 1;
     sent.push(line);
@@ -171,23 +176,61 @@ describe('AnswerKeeper', () => {
     const { keeper, saves, telegram, recover } = setup();
     keeper.answerNotDelivered(CHAT, answer('work', 'one'));
     keeper.noticeNotDelivered(CHAT, 'Claude Code restarted.');
-    expect(saves.at(-1)).toEqual([
-      {
-        chatId: CHAT,
-        answers: [answer('work', 'one')],
-        dropped: {},
-        notices: ['Claude Code restarted.'],
-      },
-    ]);
+    const notice = 'Claude Code restarted.';
+    const owed = (answers: KeptAnswer[], notices: string[]) => [
+      { chatId: CHAT, answers, dropped: {}, notices },
+    ];
+    expect(saves).toEqual([owed([answer('work', 'one')], []), owed([answer('work', 'one')], [notice])]);
     telegram.reachable = true;
     telegram.failAfter = 2; // the line and 'one' go, the notice does not
     await recover();
-    expect(saves).toContainEqual([
-      { chatId: CHAT, answers: [], dropped: {}, notices: ['Claude Code restarted.'] },
-    ]);
+    // Never an empty picture while the notice was still owed.
+    expect(saves.length).toBeGreaterThan(2);
+    for (const save of saves.slice(2)) expect(save).toEqual(owed([], [notice]));
     telegram.failAfter = Number.POSITIVE_INFINITY;
     await recover();
     expect(saves.at(-1)).toEqual([]);
+  });
+
+  it('what a try is sending stays in the saved picture until it has gone', async () => {
+    const { keeper, saves, telegram, clock, settle } = setup();
+    keeper.answerNotDelivered(CHAT, answer('work', 'one'));
+    telegram.reachable = true;
+    let release = () => {};
+    telegram.held = new Promise((resolve) => {
+      release = resolve;
+    });
+    clock.advance(1_000);
+    await settle();
+    // The try is held on its first send; a miss meanwhile saves a new picture.
+    keeper.answerNotDelivered(CHAT, answer('work', 'two'));
+    expect(saves.at(-1)?.[0]?.answers).toEqual([answer('work', 'one'), answer('work', 'two')]);
+    telegram.held = undefined;
+    release();
+    await keeper.drained();
+    expect(saves.at(-1)?.[0]?.answers).toEqual([answer('work', 'two')]);
+  });
+
+  it('close() during a try: what is under way goes, the rest is not tried and stays saved', async () => {
+    const { keeper, sent, saves, telegram, clock, settle } = setup();
+    keeper.answerNotDelivered(CHAT, answer('work', 'one'));
+    keeper.answerNotDelivered(CHAT, answer('work', 'two'));
+    telegram.reachable = true;
+    let release = () => {};
+    telegram.held = new Promise((resolve) => {
+      release = resolve;
+    });
+    clock.advance(1_000);
+    await settle();
+    keeper.close();
+    telegram.held = undefined;
+    release();
+    await keeper.drained();
+    expect(sent).toEqual(["Telegram could not take 2 answers from 'work' for a while. Here they are, late:"]);
+    expect(saves.at(-1)?.[0]?.answers).toEqual([answer('work', 'one'), answer('work', 'two')]);
+    clock.advance(60_000);
+    await settle();
+    expect(sent).toHaveLength(1);
   });
 
   it('a miss while closed (an answer failing during shutdown) is still saved', async () => {
@@ -195,6 +238,19 @@ describe('AnswerKeeper', () => {
     keeper.close();
     keeper.answerNotDelivered(CHAT, answer('work', 'last words'));
     expect(saves.at(-1)?.[0]?.answers).toEqual([answer('work', 'last words')]);
+  });
+
+  it('restore() puts what an earlier run saved before what this run missed', async () => {
+    const { keeper, sent, telegram, recover } = setup('work');
+    keeper.answerNotDelivered(CHAT, answer('work', 'this run'));
+    keeper.restore([{ chatId: CHAT, answers: [answer('work', 'last run')], dropped: {}, notices: [] }]);
+    telegram.reachable = true;
+    await recover();
+    expect(sent).toEqual([
+      "Telegram could not take 2 answers from 'work' for a while. Here they are, late:",
+      'last run',
+      'this run',
+    ]);
   });
 
   it('restore() sends what an earlier run saved, as if it had been missed in this one', async () => {

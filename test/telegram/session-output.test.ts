@@ -12,7 +12,8 @@ import { ManualClock } from './manual-clock.ts';
 function recordingDelivery() {
   const log: string[] = [];
   let typingOn = 0;
-  const failing = { sends: false };
+  /** `sends`: answers (Markdown) fail; `texts`: notices (plain text) fail. */
+  const failing = { sends: false, texts: false };
   const delivery: AnswerDelivery = {
     async sendMarkdown(chatId, markdown, extra) {
       if (failing.sends) throw new Error('Network request failed');
@@ -41,6 +42,7 @@ function recordingDelivery() {
       };
     },
     async sendText(chatId, text) {
+      if (failing.texts) throw new Error('Network request failed');
       log.push(`text ${chatId}: ${text}`);
       return 1;
     },
@@ -400,5 +402,34 @@ describe('SessionOutput', () => {
       'default -: The **answer**.',
     ]);
     expect(keeper.waiting).toBe(0);
+  });
+
+  it('does not keep a shutdown notice Telegram did not take: the next start tells of those turns itself', async () => {
+    const kept: string[] = [];
+    const keeper = new AnswerKeeper({
+      send: async () => undefined,
+      sendAnswer: async () => undefined,
+      activeSessionOf: async () => 'work',
+      store: {
+        save: async (chats) => {
+          kept.push(...chats.flatMap((chat) => chat.notices));
+        },
+      },
+      timers: new ManualClock(),
+      logger: pino({ level: 'silent' }),
+    });
+    const { output, failing, settle } = setup('work', { keeper });
+    failing.texts = true;
+    output.shuttingDown(7, 'work', 2, true);
+    output.handle(7, 'work', {
+      type: 'error',
+      kind: 'process_restarted',
+      death: { exitCode: 1, signal: null, cause: undefined },
+    });
+    await settle();
+    // The error notice is kept; the shutdown notice is not.
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((notice) => !notice.includes('shutting down'))).toBe(true);
+    keeper.close();
   });
 });
