@@ -135,6 +135,30 @@ describe('the bot killed and started again', () => {
     expect(world.tg.messages(chat).filter((message) => message.text === 'Deployed.')).toEqual([]);
   }, 180_000);
 
+  it('on SIGTERM, says the unanswered messages will be taken up, and the next start answers them once', async () => {
+    closeGate();
+    world.say('hold on');
+    world.say('queued');
+    await waitUntil(() => asked.get('hold on') === 1 && world.tg.pendingUpdates() === 0, 30_000);
+    const exit = await world.bot?.stop('SIGTERM');
+    expect(exit?.code).toBe(0);
+    await world.tg.waitForMessage(
+      chat,
+      '⚠️ The bot is shutting down: your last 2 messages will be taken up again when it is back.',
+    );
+    openGate();
+
+    await world.startBot({}, 60_000);
+    for (const text of ['hold on', 'queued'])
+      await waitUntil(
+        () => answers(world, text) === 1,
+        60_000,
+        () => world.bot?.output() ?? '',
+      );
+    expect(answers(world, 'hold on')).toBe(1);
+    expect(answers(world, 'queued')).toBe(1);
+  }, 180_000);
+
   it('an answer Telegram did not take before the bot was SIGKILLed arrives late after the restart, once', async () => {
     closeGate();
     world.say('hold late');
@@ -164,30 +188,6 @@ describe('the bot killed and started again', () => {
     ]);
     await waitUntil(async () => (await readFile(undelivered, 'utf8').catch(() => 'gone')) === 'gone', 10_000);
     expect(asked.get('hold late')).toBe(1);
-  }, 180_000);
-
-  it('on SIGTERM, says the unanswered messages will be taken up, and the next start answers them once', async () => {
-    closeGate();
-    world.say('hold on');
-    world.say('queued');
-    await waitUntil(() => asked.get('hold on') === 1 && world.tg.pendingUpdates() === 0, 30_000);
-    const exit = await world.bot?.stop('SIGTERM');
-    expect(exit?.code).toBe(0);
-    await world.tg.waitForMessage(
-      chat,
-      '⚠️ The bot is shutting down: your last 2 messages will be taken up again when it is back.',
-    );
-    openGate();
-
-    await world.startBot({}, 60_000);
-    for (const text of ['hold on', 'queued'])
-      await waitUntil(
-        () => answers(world, text) === 1,
-        60_000,
-        () => world.bot?.output() ?? '',
-      );
-    expect(answers(world, 'hold on')).toBe(1);
-    expect(answers(world, 'queued')).toBe(1);
   }, 180_000);
 });
 
