@@ -83,13 +83,13 @@ export class AnswerKeeper {
   restore(chats: readonly UndeliveredChat[]): void {
     for (const chat of chats) {
       const missed = this.missedIn(chat.chatId);
-      const now: Owed = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
-      Object.assign(missed, {
+      const thisRun = takeOwed(missed);
+      addOwed(missed, {
         answers: chat.answers,
         dropped: new Map(Object.entries(chat.dropped)),
         notices: chat.notices,
       });
-      addOwed(missed, now);
+      addOwed(missed, thisRun);
       this.changed(chat.chatId, missed);
     }
   }
@@ -157,8 +157,8 @@ export class AnswerKeeper {
    * next try waits twice as long.
    */
   private async tell(chatId: number, missed: Missed): Promise<void> {
-    const telling: Owed = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
-    Object.assign(missed, nothingOwed(), { telling });
+    const telling = takeOwed(missed);
+    missed.telling = telling;
     try {
       const active = await this.deps.activeSessionOf(chatId);
       const sessions = new Set([...telling.dropped.keys(), ...telling.answers.map((kept) => kept.session)]);
@@ -195,8 +195,10 @@ export class AnswerKeeper {
       );
     }
     // What is left goes back in front of what was missed meanwhile.
-    const meanwhile: Owed = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
-    Object.assign(missed, telling, { telling: undefined, timer: undefined });
+    const meanwhile = takeOwed(missed);
+    missed.telling = undefined;
+    missed.timer = undefined;
+    addOwed(missed, telling);
     addOwed(missed, meanwhile);
     if (isEmpty(missed)) this.missed.delete(chatId);
     this.save();
@@ -221,6 +223,13 @@ export class AnswerKeeper {
     }
     this.saving = this.deps.store.save(chats);
   }
+}
+
+/** Takes what `missed` owes out of it, leaving it owing nothing. */
+function takeOwed(missed: Owed): Owed {
+  const owed: Owed = { answers: missed.answers, dropped: missed.dropped, notices: missed.notices };
+  Object.assign(missed, nothingOwed());
+  return owed;
 }
 
 /** Appends `more` to `owed` (answers and notices after, counts added), within the caps. */

@@ -207,7 +207,7 @@ export class SessionOutput {
       const kind = keep === undefined ? 'output' : 'answer' in keep ? 'answer' : 'notice';
       this.deps.logger.warn(
         { err: error, chatId, session, kind },
-        'Telegram did not take Claude output; kept',
+        keep ? 'Telegram did not take Claude output; kept' : 'Telegram did not take Claude output',
       );
       if (keep && 'answer' in keep) keeper.answerNotDelivered(chatId, keep.answer);
       else if (keep) keeper.noticeNotDelivered(chatId, keep.notice);
